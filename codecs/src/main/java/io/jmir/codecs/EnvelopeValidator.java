@@ -1,0 +1,193 @@
+package io.jmir.codecs;
+
+import io.jmir.codecs.engine.MessageHeaderDecoder;
+import org.agrona.DirectBuffer;
+
+import static io.jmir.codecs.EnvelopeLayout.BYTE_ORDER;
+import static io.jmir.codecs.EnvelopeLayout.HEADER_LENGTH;
+import static io.jmir.codecs.EnvelopeLayout.LENGTH_PREFIX;
+
+/**
+ * Structural validation of an envelope and, recursively, of its follow-ups, without allocating.
+ * Checks header ids, every length against the bytes available, that the payload's own message
+ * header matches the envelope's event type, and that the event type is known to a
+ * {@link SchemaRegistry}. Stateless apart from its registry; safe from any thread.
+ */
+public final class EnvelopeValidator
+{
+    /** Deepest follow-up nesting accepted; deeper input is rejected as malformed. */
+    public static final int MAX_NESTING = 32;
+
+    /** Why an envelope was rejected. {@link #OK} when it was not. */
+    public enum Result
+    {
+        /** Well formed. */
+        OK,
+        /** Fewer bytes than the fixed part of an envelope. */
+        TRUNCATED,
+        /** The header does not name the engine schema's envelope template. */
+        NOT_AN_ENVELOPE,
+        /** The block length is shorter than this version's envelope block. */
+        BAD_BLOCK_LENGTH,
+        /** The payload length is negative or runs past the end. */
+        BAD_PAYLOAD_LENGTH,
+        /** The payload's message header is missing or disagrees with the envelope. */
+        BAD_PAYLOAD_HEADER,
+        /** The follow-ups length is negative or does not fill the envelope exactly. */
+        BAD_FOLLOW_UPS_LENGTH,
+        /** The event's schema id is not registered. */
+        UNKNOWN_SCHEMA,
+        /** The event's template id is not known in its schema. */
+        UNKNOWN_TEMPLATE,
+        /** The destination module id does not exist in this node. */
+        UNKNOWN_DESTINATION,
+        /** Follow-ups nest deeper than {@link #MAX_NESTING}. */
+        TOO_DEEP
+    }
+
+    private final SchemaRegistry schemas;
+
+    /**
+     * @param schemas schemas whose events are accepted.
+     */
+    public EnvelopeValidator(final SchemaRegistry schemas)
+    {
+        this.schemas = schemas;
+    }
+
+    /**
+     * Validate one envelope occupying exactly {@code length} bytes.
+     *
+     * @param buffer      holding the envelope.
+     * @param offset      of its message header.
+     * @param length      bytes the envelope must occupy.
+     * @param moduleCount number of modules in the node; destinations must be below it.
+     * @return {@link Result#OK} or the first problem found.
+     */
+    public Result validate(final DirectBuffer buffer, final int offset, final int length, final int moduleCount)
+    {
+        return validate(buffer, offset, length, moduleCount, 0);
+    }
+
+    private Result validate(
+        final DirectBuffer buffer, final int offset, final int length, final int moduleCount, final int depth)
+    {
+        if (depth > MAX_NESTING)
+        {
+            return Result.TOO_DEEP;
+        }
+        if (length < EnvelopeLayout.OVERHEAD || offset < 0 || offset + length > buffer.capacity())
+        {
+            return Result.TRUNCATED;
+        }
+        if (buffer.getShort(offset + MessageHeaderDecoder.schemaIdEncodingOffset(), BYTE_ORDER) !=
+            EnvelopeLayout.ENGINE_SCHEMA_ID ||
+            buffer.getShort(offset + MessageHeaderDecoder.templateIdEncodingOffset(), BYTE_ORDER) !=
+            EnvelopeLayout.ENVELOPE_TEMPLATE_ID)
+        {
+            return Result.NOT_AN_ENVELOPE;
+        }
+        final int blockLength = EnvelopeLayout.blockLength(buffer, offset);
+        if (blockLength < EnvelopeLayout.BLOCK_LENGTH)
+        {
+            return Result.BAD_BLOCK_LENGTH;
+        }
+        final int end = offset + length;
+        final int payloadLengthOffset = offset + HEADER_LENGTH + blockLength;
+        if (payloadLengthOffset + LENGTH_PREFIX > end)
+        {
+            return Result.TRUNCATED;
+        }
+        final int payloadLength = buffer.getInt(payloadLengthOffset, BYTE_ORDER);
+        final int payloadOffset = payloadLengthOffset + LENGTH_PREFIX;
+        if (payloadLength < 0 || payloadLength > end - payloadOffset - LENGTH_PREFIX)
+        {
+            return Result.BAD_PAYLOAD_LENGTH;
+        }
+        final Result payloadResult = validatePayload(buffer, offset, payloadOffset, payloadLength);
+        if (payloadResult != Result.OK)
+        {
+            return payloadResult;
+        }
+        if (EnvelopeLayout.destination(buffer, offset) >= moduleCount)
+        {
+            return Result.UNKNOWN_DESTINATION;
+        }
+        final int followUpsLengthOffset = payloadOffset + payloadLength;
+        final int followUpsLength = buffer.getInt(followUpsLengthOffset, BYTE_ORDER);
+        int cursor = followUpsLengthOffset + LENGTH_PREFIX;
+        if (followUpsLength < 0 || followUpsLength != end - cursor)
+        {
+            return Result.BAD_FOLLOW_UPS_LENGTH;
+        }
+        while (cursor < end)
+        {
+            final Result nested = validateNested(buffer, cursor, end, moduleCount, depth + 1);
+            if (nested != Result.OK)
+            {
+                return nested;
+            }
+            cursor += EnvelopeLayout.totalLength(buffer, cursor);
+        }
+        return Result.OK;
+    }
+
+    private Result validateNested(
+        final DirectBuffer buffer, final int offset, final int end, final int moduleCount, final int depth)
+    {
+        final int available = end - offset;
+        if (available < EnvelopeLayout.OVERHEAD)
+        {
+            return Result.TRUNCATED;
+        }
+        final int blockLength = EnvelopeLayout.blockLength(buffer, offset);
+        final int payloadLengthOffset = offset + HEADER_LENGTH + blockLength;
+        if (blockLength < EnvelopeLayout.BLOCK_LENGTH || payloadLengthOffset + LENGTH_PREFIX > end)
+        {
+            return Result.BAD_BLOCK_LENGTH;
+        }
+        final int payloadLength = buffer.getInt(payloadLengthOffset, BYTE_ORDER);
+        final long followUpsLengthOffset = (long)payloadLengthOffset + LENGTH_PREFIX + payloadLength;
+        if (payloadLength < 0 || followUpsLengthOffset + LENGTH_PREFIX > end)
+        {
+            return Result.BAD_PAYLOAD_LENGTH;
+        }
+        final int followUpsLength = buffer.getInt((int)followUpsLengthOffset, BYTE_ORDER);
+        final long total = followUpsLengthOffset + LENGTH_PREFIX + followUpsLength - offset;
+        if (followUpsLength < 0 || total > available)
+        {
+            return Result.BAD_FOLLOW_UPS_LENGTH;
+        }
+        return validate(buffer, offset, (int)total, moduleCount, depth);
+    }
+
+    private Result validatePayload(
+        final DirectBuffer buffer, final int envelopeOffset, final int payloadOffset, final int payloadLength)
+    {
+        if (payloadLength < HEADER_LENGTH)
+        {
+            return Result.BAD_PAYLOAD_HEADER;
+        }
+        final int schemaId = buffer.getShort(
+            payloadOffset + MessageHeaderDecoder.schemaIdEncodingOffset(), BYTE_ORDER) & 0xFFFF;
+        final int templateId = buffer.getShort(
+            payloadOffset + MessageHeaderDecoder.templateIdEncodingOffset(), BYTE_ORDER) & 0xFFFF;
+        final int blockLength = buffer.getShort(
+            payloadOffset + MessageHeaderDecoder.blockLengthEncodingOffset(), BYTE_ORDER) & 0xFFFF;
+        if (schemaId != EnvelopeLayout.eventSchemaId(buffer, envelopeOffset) ||
+            templateId != EnvelopeLayout.eventTemplateId(buffer, envelopeOffset) ||
+            blockLength > payloadLength - HEADER_LENGTH)
+        {
+            return Result.BAD_PAYLOAD_HEADER;
+        }
+        if (!schemas.isKnownSchema(schemaId))
+        {
+            return Result.UNKNOWN_SCHEMA;
+        }
+        if (!schemas.isKnownTemplate(schemaId, templateId))
+        {
+            return Result.UNKNOWN_TEMPLATE;
+        }
+        return Result.OK;
+    }
+}
