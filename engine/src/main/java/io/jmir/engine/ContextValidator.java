@@ -50,6 +50,15 @@ final class ContextValidator
             checkSlotCapacity(key, entry.getValue());
             slotCapacities[id] = entry.getValue();
         }
+        for (int id = 0; id < moduleCount; id++)
+        {
+            if ((long)ringSizes[id] * slotCapacities[id] > Integer.MAX_VALUE)
+            {
+                throw new ConfigurationException("ringSize[" + definition.moduleNames().get(id) + "]",
+                    "ring size x slot capacity must stay below 2 GiB, was " + ringSizes[id] + " x " +
+                    slotCapacities[id]);
+            }
+        }
         return new Node.Context.Plan(ringSizes, slotCapacities, threads(context, definition));
     }
 
