@@ -1,0 +1,216 @@
+package io.jmir.protocols.iss;
+
+import io.jmir.protocols.codecs.CheckpointDecoder;
+import io.jmir.protocols.codecs.CommitDecoder;
+import io.jmir.protocols.codecs.MessageHeaderDecoder;
+import io.jmir.protocols.codecs.PrepareDecoder;
+import io.jmir.protocols.codecs.PreprepareDecoder;
+import io.jmir.protocols.pbft.PbftSlot;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Decodes protocol messages from other nodes (the adapter side of ISS) and routes them: PBFT messages of the
+ * current epoch to the orderer of their segment, messages of the next epoch into a bounded buffer replayed when
+ * the node enters it, checkpoints to {@link IssCheckpoints}. Malformed, misrouted or stale messages are counted
+ * and dropped, never thrown.
+ * <p>
+ * <b>Threading:</b> protocol module thread only.
+ */
+final class IssInbox
+{
+    private static final int MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final PreprepareDecoder preprepare = new PreprepareDecoder();
+    private final PrepareDecoder prepare = new PrepareDecoder();
+    private final CommitDecoder commit = new CommitDecoder();
+    private final CheckpointDecoder checkpoint = new CheckpointDecoder();
+    private final byte[] digestBytes = new byte[32];
+    private final UnsafeBuffer digest = new UnsafeBuffer(digestBytes);
+    private final ExpandableArrayBuffer buffered = new ExpandableArrayBuffer(0);
+    private final UnsafeBuffer replayView = new UnsafeBuffer(0, 0);
+    private final IssModule iss;
+    private final int nodeCount;
+    private final int epochLength;
+    private int bufferedLength;
+    private long bufferedEpoch = -1;
+    private long rejected;
+    private long unknown;
+
+    IssInbox(final IssModule iss, final IssConfig config)
+    {
+        this.iss = iss;
+        this.nodeCount = config.nodeCount();
+        this.epochLength = config.epochLength();
+    }
+
+    long rejected()
+    {
+        return rejected + unknown;
+    }
+
+    long bufferedBytes()
+    {
+        return bufferedLength;
+    }
+
+    void countUnknown()
+    {
+        unknown++;
+    }
+
+    void onMessage(final int from, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (from < 0 || from >= nodeCount || length < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            rejected++;
+            return;
+        }
+        header.wrap(buffer, offset);
+        if (header.schemaId() != MessageHeaderDecoder.SCHEMA_ID ||
+            MessageHeaderDecoder.ENCODED_LENGTH + header.blockLength() > length)
+        {
+            rejected++;
+            return;
+        }
+        final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+        final int blockLength = header.blockLength();
+        final int version = header.version();
+        switch (header.templateId())
+        {
+            case PreprepareDecoder.TEMPLATE_ID:
+                preprepare.wrap(buffer, body, blockLength, version);
+                onPreprepare(from, buffer, offset, length);
+                break;
+            case PrepareDecoder.TEMPLATE_ID:
+                prepare.wrap(buffer, body, blockLength, version);
+                if (route(prepare.epoch(), prepare.seqNo(), from, buffer, offset, length))
+                {
+                    prepare.getDigest(digestBytes, 0, 32);
+                    final IssEpoch epoch = iss.epochOf(prepare.seqNo());
+                    epoch.ordererOf(prepare.seqNo()).onPrepare(from, prepare.view(), epoch.slot(prepare.seqNo()),
+                        digest, 0);
+                }
+                break;
+            case CommitDecoder.TEMPLATE_ID:
+                commit.wrap(buffer, body, blockLength, version);
+                if (route(commit.epoch(), commit.seqNo(), from, buffer, offset, length))
+                {
+                    commit.getDigest(digestBytes, 0, 32);
+                    final IssEpoch epoch = iss.epochOf(commit.seqNo());
+                    epoch.ordererOf(commit.seqNo()).onCommit(from, commit.view(), epoch.slot(commit.seqNo()),
+                        digest, 0);
+                }
+                break;
+            case CheckpointDecoder.TEMPLATE_ID:
+                checkpoint.wrap(buffer, body, blockLength, version);
+                checkpoint.getDigest(digestBytes, 0, 32);
+                iss.checkpoints().onCheckpoint(from, checkpoint.epoch(), digest, 0);
+                break;
+            default:
+                rejected++;
+                break;
+        }
+    }
+
+    private void onPreprepare(final int from, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int groupHeader = preprepare.limit();
+        if (groupHeader + 4 > offset + length)
+        {
+            rejected++;
+            return;
+        }
+        final int entryLength = buffer.getShort(groupHeader, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final int count = buffer.getShort(groupHeader + 2, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        if (entryLength != PbftSlot.REF_LENGTH || groupHeader + 4 + count * PbftSlot.REF_LENGTH > offset + length)
+        {
+            rejected++;
+            return;
+        }
+        final long seqNo = preprepare.seqNo();
+        if (route(preprepare.epoch(), seqNo, from, buffer, offset, length))
+        {
+            final IssEpoch epoch = iss.epochOf(seqNo);
+            epoch.ordererOf(seqNo).onPreprepare(from, preprepare.view(), epoch.slot(seqNo), buffer, groupHeader + 4,
+                count);
+        }
+    }
+
+    /**
+     * @return true when the message is for the current epoch and its slot exists; buffers next-epoch messages.
+     */
+    private boolean route(
+        final long epoch, final long seqNo, final int from, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        final long current = iss.currentEpoch();
+        if (seqNo < 0 || seqNo / epochLength != epoch)
+        {
+            rejected++;
+            return false;
+        }
+        if (epoch == current)
+        {
+            if (iss.epochOf(seqNo) == null)
+            {
+                rejected++;
+                return false;
+            }
+            return true;
+        }
+        if (epoch == current + 1)
+        {
+            buffer(epoch, from, buffer, offset, length);
+        }
+        else
+        {
+            rejected++;
+        }
+        return false;
+    }
+
+    private void buffer(
+        final long epoch, final int from, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (bufferedEpoch != epoch)
+        {
+            bufferedLength = 0;
+            bufferedEpoch = epoch;
+        }
+        if (bufferedLength + 8 + length > MAX_BUFFERED_BYTES)
+        {
+            rejected++;
+            return;
+        }
+        buffered.putInt(bufferedLength, from);
+        buffered.putInt(bufferedLength + 4, length);
+        buffered.putBytes(bufferedLength + 8, buffer, offset, length);
+        bufferedLength += 8 + length;
+    }
+
+    /**
+     * The node entered an epoch: process the messages buffered for it, in arrival order.
+     */
+    void replayBuffered(final long epoch)
+    {
+        if (bufferedEpoch != epoch)
+        {
+            bufferedLength = 0;
+            return;
+        }
+        final int end = bufferedLength;
+        bufferedEpoch = -1;
+        bufferedLength = 0;
+        int cursor = 0;
+        while (cursor < end)
+        {
+            final int from = buffered.getInt(cursor);
+            final int length = buffered.getInt(cursor + 4);
+            replayView.wrap(buffered, cursor + 8, length);
+            onMessage(from, replayView, 0, length);
+            cursor += 8 + length;
+        }
+    }
+}

@@ -1,0 +1,517 @@
+package io.jmir.protocols.iss;
+
+import io.jmir.codecs.engine.HashResultDecoder;
+import io.jmir.codecs.engine.InitDecoder;
+import io.jmir.codecs.engine.MessageReceivedDecoder;
+import io.jmir.codecs.engine.SnapshotResultDecoder;
+import io.jmir.codecs.engine.TimerFiredDecoder;
+import io.jmir.codecs.EngineEvents;
+import io.jmir.engine.ConfigurationException;
+import io.jmir.engine.Emitter;
+import io.jmir.engine.Event;
+import io.jmir.engine.Module;
+import io.jmir.engine.ModuleContext;
+import io.jmir.protocols.codecs.RequestsReadyDecoder;
+import io.jmir.protocols.pbft.OrdererOutput;
+import io.jmir.protocols.pbft.PbftOrderer;
+import io.jmir.protocols.pbft.PbftSlot;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The ISS protocol module (DESIGN.md section 5): epochs of {@code epochLength} sequence numbers, one segment per
+ * leader ordered by its own {@link PbftOrderer}, buckets rotating across leaders, batches cut by size or timeout,
+ * delivery of all segments' batches in sequence-number order, checkpoints at epoch ends and garbage collection at
+ * stable checkpoints. Deterministic: no clock, thread, randomness or I/O; time comes from the timer module's
+ * TimerFired events, digests from the hasher module, validated requests from the client tracker
+ * (RequestsReady), messages from the net module (MessageReceived, authenticated by the transport).
+ * <p>
+ * Emits: WalAppend with follow-ups SendMessage / DeliverBatch / SnapshotRequest / WalTruncate / RequestStoreGc
+ * (persist before send or deliver), HashRequest, TimerSet, ClientProgress. Module names it resolves: net, hasher,
+ * wal, app, clients, reqstore, timer ({@link #MODULE_NAMES}).
+ * <p>
+ * <b>Threading:</b> called by its stage thread (or the simulation) only; see {@link Module}.
+ */
+public final class IssModule implements Module, OrdererOutput
+{
+    /** Names of the modules ISS emits to, in the order net, hasher, wal, app, clients, reqstore, timer. */
+    public static final String[] MODULE_NAMES = {"net", "hasher", "wal", "app", "clients", "reqstore", "timer"};
+
+    private final IssConfig config;
+    private final LeaderPolicy leaderPolicy;
+    private final IssPublisher publisher;
+    private final RequestPool pool;
+    private final IssCheckpoints checkpoints;
+    private final IssInbox inbox;
+    private final IssEpoch[] epochs;
+    private final long[] changedClients;
+    private final HashResultDecoder hashResult = new HashResultDecoder();
+    private final MessageReceivedDecoder received = new MessageReceivedDecoder();
+    private final TimerFiredDecoder timerFired = new TimerFiredDecoder();
+    private final SnapshotResultDecoder snapshotResult = new SnapshotResultDecoder();
+    private final RequestsReadyDecoder ready = new RequestsReadyDecoder();
+    private final InitDecoder init = new InitDecoder();
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private final byte[] digestBytes = new byte[32];
+    private final UnsafeBuffer digest = new UnsafeBuffer(digestBytes);
+    private final int selfId;
+    private final int epochLength;
+    private IssEpoch current;
+    private long nextDeliver;
+    private boolean delivering;
+    private boolean awaitingEntry;
+    private long nowNs;
+    private long lastProposalNs;
+    private long delivered;
+    private long droppedRequests;
+    private long recoveredEntries;
+
+    /**
+     * @param config    cluster parameters; validated here ({@link IssConfig#conclude()}).
+     * @param selfId    this node's id.
+     */
+    public IssModule(final IssConfig config, final int selfId)
+    {
+        this(config, selfId, new SimpleLeaderPolicy(config.nodeCount()));
+    }
+
+    /**
+     * @param config       cluster parameters; validated here ({@link IssConfig#conclude()}).
+     * @param selfId       this node's id.
+     * @param leaderPolicy leaders of each epoch (must name nodeCount leaders in this version).
+     */
+    public IssModule(final IssConfig config, final int selfId, final LeaderPolicy leaderPolicy)
+    {
+        this.config = config.conclude();
+        if (selfId < 0 || selfId >= config.nodeCount())
+        {
+            throw new ConfigurationException("nodeId", "must be in [0, " + config.nodeCount() + "), was " + selfId);
+        }
+        this.selfId = selfId;
+        this.leaderPolicy = leaderPolicy;
+        this.epochLength = config.epochLength();
+        this.publisher = new IssPublisher(selfId, config.nodeCount());
+        this.pool = new RequestPool(config);
+        this.checkpoints = new IssCheckpoints(config, publisher, this::onStable);
+        this.inbox = new IssInbox(this, config);
+        this.epochs = new IssEpoch[config.epochWindow() + 2];
+        for (int i = 0; i < epochs.length; i++)
+        {
+            epochs[i] = new IssEpoch(config, this, selfId);
+        }
+        this.changedClients = new long[2 * config.clientCount()];
+    }
+
+    @Override
+    public void onAttach(final ModuleContext context)
+    {
+        if (context.nodeCount() != config.nodeCount())
+        {
+            throw new ConfigurationException("nodeCount", "ISS is configured for " + config.nodeCount() +
+                " nodes but the node definition has " + context.nodeCount());
+        }
+        if (context.nodeId() != selfId)
+        {
+            throw new ConfigurationException("nodeId", "ISS is configured for node " + selfId +
+                " but the node definition is node " + context.nodeId());
+        }
+        publisher.moduleIds(context.selfId(), context.moduleId(MODULE_NAMES[0]), context.moduleId(MODULE_NAMES[2]),
+            context.moduleId(MODULE_NAMES[1]), context.moduleId(MODULE_NAMES[3]), context.moduleId(MODULE_NAMES[4]),
+            context.moduleId(MODULE_NAMES[5]), context.moduleId(MODULE_NAMES[6]));
+    }
+
+    @Override
+    public void onEvent(final Event event, final Emitter emitter)
+    {
+        publisher.emitter(emitter);
+        if (event.schemaId() == io.jmir.codecs.engine.MessageHeaderDecoder.SCHEMA_ID)
+        {
+            switch (event.templateId())
+            {
+                case EngineEvents.INIT:
+                    event.decode(init);
+                    onInit();
+                    break;
+                case EngineEvents.MESSAGE_RECEIVED:
+                    onMessageReceived(event);
+                    break;
+                case EngineEvents.HASH_RESULT:
+                    onHashResult(event);
+                    break;
+                case EngineEvents.TIMER_FIRED:
+                    nowNs = event.decode(timerFired).nowNs();
+                    maybePropose();
+                    break;
+                case EngineEvents.SNAPSHOT_RESULT:
+                    onSnapshotResult(event);
+                    break;
+                case EngineEvents.WAL_ENTRY_LOADED:
+                    recoveredEntries++;
+                    break;
+                default:
+                    inbox.countUnknown();
+                    break;
+            }
+        }
+        else if (event.schemaId() == io.jmir.protocols.codecs.MessageHeaderDecoder.SCHEMA_ID &&
+            event.templateId() == RequestsReadyDecoder.TEMPLATE_ID)
+        {
+            onRequestsReady(event);
+        }
+        else
+        {
+            inbox.countUnknown();
+        }
+    }
+
+    private void onInit()
+    {
+        publisher.startTimer(Math.max(1000, config.batchTimeoutNs() / 2));
+        tryEnterEpoch(0);
+    }
+
+    private void onMessageReceived(final Event event)
+    {
+        event.decode(received);
+        final int from = received.fromNode();
+        received.wrapMessage(view);
+        inbox.onMessage(from, view, 0, view.capacity());
+    }
+
+    private void onHashResult(final Event event)
+    {
+        event.decode(hashResult);
+        final long correlationId = hashResult.correlationId();
+        final HashResultDecoder.DigestsDecoder digests = hashResult.digests();
+        if (digests.count() < 1)
+        {
+            inbox.countUnknown();
+            return;
+        }
+        digests.next().getDigest(digestBytes, 0, 32);
+        final long kind = correlationId & IssPublisher.KIND_MASK;
+        final long value = correlationId & ~IssPublisher.KIND_MASK;
+        if (kind == IssPublisher.KIND_BATCH)
+        {
+            final IssEpoch epoch = epochOf(value);
+            if (epoch != null)
+            {
+                epoch.ordererOf(value).onBatchDigest(epoch.slot(value), digest, 0);
+            }
+        }
+        else if (kind == IssPublisher.KIND_CHECKPOINT)
+        {
+            checkpoints.onDigest(value, digest, 0);
+        }
+    }
+
+    private void onSnapshotResult(final Event event)
+    {
+        event.decode(snapshotResult);
+        final long epoch = snapshotResult.correlationId();
+        snapshotResult.wrapSnapshot(view);
+        checkpoints.onSnapshot(epoch, view, 0, view.capacity());
+    }
+
+    private void onRequestsReady(final Event event)
+    {
+        event.decode(ready);
+        final RequestsReadyDecoder.RequestsDecoder requests = ready.requests();
+        while (requests.hasNext())
+        {
+            requests.next();
+            final long clientId = requests.clientId();
+            final long requestNo = requests.requestNo();
+            requests.getDigest(digestBytes, 0, 32);
+            requests.wrapPayload(view);
+            if (pool.admit(clientId, requestNo, digest, 0, view, 0, view.capacity()) != RequestPool.ADMITTED)
+            {
+                droppedRequests++;
+            }
+        }
+        if (current != null)
+        {
+            for (int s = 0; s < current.leaderCount(); s++)
+            {
+                final PbftOrderer orderer = current.orderer(s);
+                if (!orderer.isLeader() && orderer.hasWaiting())
+                {
+                    orderer.retryWaiting();
+                }
+            }
+        }
+        maybePropose();
+    }
+
+    // ---------------------------------------------------------------- routing of protocol messages (IssInbox)
+
+    IssEpoch epochOf(final long seqNo)
+    {
+        final IssEpoch epoch = epochs[(int)((seqNo / epochLength) % epochs.length)];
+        return epoch.live && epoch.contains(seqNo) ? epoch : null;
+    }
+
+    long currentEpoch()
+    {
+        return current == null ? -1 : current.epoch;
+    }
+
+    IssCheckpoints checkpoints()
+    {
+        return checkpoints;
+    }
+
+    // ---------------------------------------------------------------- epochs
+
+    private void tryEnterEpoch(final long epoch)
+    {
+        if (epoch > checkpoints.stableEpoch() + config.epochWindow())
+        {
+            awaitingEntry = true;
+            return;
+        }
+        awaitingEntry = false;
+        final IssEpoch state = epochs[(int)(epoch % epochs.length)];
+        state.start(epoch, leaderPolicy);
+        current = state;
+        lastProposalNs = nowNs;
+        inbox.replayBuffered(epoch);
+        maybePropose();
+        tryDeliver();
+    }
+
+    private void onStable(final long epoch)
+    {
+        for (final IssEpoch state : epochs)
+        {
+            if (state.live && state.epoch <= epoch && state != current)
+            {
+                state.live = false;
+            }
+        }
+        if (awaitingEntry)
+        {
+            tryEnterEpoch(current.epoch + 1);
+        }
+    }
+
+    private void maybePropose()
+    {
+        if (current == null || awaitingEntry)
+        {
+            return;
+        }
+        for (int s = 0; s < current.leaderCount(); s++)
+        {
+            final PbftOrderer orderer = current.orderer(s);
+            while (orderer.canPropose())
+            {
+                if (readyFor(orderer) >= config.maxBatchSize() || nowNs - lastProposalNs >= config.batchTimeoutNs())
+                {
+                    lastProposalNs = nowNs;
+                    orderer.propose();
+                }
+                else
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    private int readyFor(final PbftOrderer orderer)
+    {
+        int ready = 0;
+        final int leaders = current.leaderCount();
+        for (int b = Math.floorMod(orderer.segment() - orderer.epoch(), leaders); b < config.bucketCount();
+            b += leaders)
+        {
+            ready += pool.readyCount(b);
+        }
+        return ready;
+    }
+
+    private void tryDeliver()
+    {
+        if (delivering)
+        {
+            return;
+        }
+        delivering = true;
+        try
+        {
+            while (true)
+            {
+                final IssEpoch epoch = epochOf(nextDeliver);
+                if (epoch == null || epoch != current)
+                {
+                    break;
+                }
+                final PbftSlot slot = epoch.slot(nextDeliver);
+                if (!slot.isCommitted())
+                {
+                    break;
+                }
+                deliver(epoch, slot);
+                nextDeliver++;
+                if (nextDeliver > epoch.last())
+                {
+                    onEpochDelivered(epoch);
+                    if (awaitingEntry)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            delivering = false;
+        }
+    }
+
+    private void deliver(final IssEpoch epoch, final PbftSlot slot)
+    {
+        for (int i = 0; i < slot.requestCount(); i++)
+        {
+            pool.markDelivered(slot.clientId(i), slot.requestNo(i));
+        }
+        publisher.persistCommittedAndDeliver(epoch.epoch, epoch.ordererOf(slot.seqNo()).view(), slot, pool,
+            slot.seqNo() == epoch.last());
+        delivered += slot.requestCount();
+    }
+
+    private void onEpochDelivered(final IssEpoch epoch)
+    {
+        final int moved = pool.advanceWatermarks(changedClients);
+        if (moved > 0)
+        {
+            publisher.clientProgress(epoch.epoch + 1, changedClients, moved);
+        }
+        checkpoints.epochDelivered(epoch.epoch, epoch.last(), pool);
+        tryEnterEpoch(epoch.epoch + 1);
+    }
+
+    // ---------------------------------------------------------------- OrdererOutput
+
+    @Override
+    public int checkBatch(final PbftOrderer orderer, final PbftSlot slot)
+    {
+        final int count = slot.requestCount();
+        if (count > config.maxBatchSize())
+        {
+            return BATCH_INVALID;
+        }
+        int result = BATCH_VALID;
+        int marked = 0;
+        for (int i = 0; i < count && result == BATCH_VALID; i++)
+        {
+            final long clientId = slot.clientId(i);
+            final long requestNo = slot.requestNo(i);
+            if (clientId < 0 || clientId >= config.clientCount() || requestNo < 0 ||
+                Buckets.segmentOf(Buckets.bucketOf(clientId, requestNo, config.bucketCount()), orderer.epoch(),
+                current.leaderCount()) != orderer.segment())
+            {
+                result = BATCH_INVALID;
+                break;
+            }
+            final int check = pool.check(clientId, requestNo, slot.batch(), slot.requestDigestOffset(i));
+            if (check == RequestPool.VALID)
+            {
+                pool.markProposed(clientId, requestNo);
+                marked++;
+            }
+            else
+            {
+                result = check == RequestPool.MISSING ? BATCH_MISSING : BATCH_INVALID;
+            }
+        }
+        if (result != BATCH_VALID)
+        {
+            for (int i = 0; i < marked; i++)
+            {
+                pool.unmarkProposed(slot.clientId(i), slot.requestNo(i));
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public void acceptBatch(final PbftSlot slot)
+    {
+    }
+
+    @Override
+    public void cutBatch(final PbftOrderer orderer, final PbftSlot slot)
+    {
+        final int leaders = current.leaderCount();
+        final int firstBucket = Math.floorMod(orderer.segment() - orderer.epoch(), leaders);
+        final int max = config.maxBatchSize();
+        int count = 0;
+        boolean progress = true;
+        while (count < max && progress)
+        {
+            progress = false;
+            for (int b = firstBucket; b < config.bucketCount() && count < max; b += leaders)
+            {
+                if (pool.pollReady(b, slot.batch(), PbftSlot.BATCH_PREFIX + count * PbftSlot.REF_LENGTH))
+                {
+                    count++;
+                    progress = true;
+                }
+            }
+        }
+        slot.setRequestCount(count);
+    }
+
+    @Override
+    public void hashBatch(final PbftSlot slot)
+    {
+        publisher.hashBatch(slot);
+    }
+
+    @Override
+    public void persistPreprepare(final PbftOrderer orderer, final PbftSlot slot, final boolean asLeader)
+    {
+        publisher.persistPreprepare(orderer.epoch(), orderer.view(), slot, asLeader);
+    }
+
+    @Override
+    public void persistPrepared(final PbftOrderer orderer, final PbftSlot slot)
+    {
+        publisher.persistPrepared(orderer.epoch(), orderer.view(), slot);
+    }
+
+    @Override
+    public void committed(final PbftOrderer orderer, final PbftSlot slot)
+    {
+        if (slot.seqNo() == nextDeliver)
+        {
+            tryDeliver();
+        }
+    }
+
+    // ---------------------------------------------------------------- observability
+
+    /**
+     * @return a snapshot of this module's state sizes and counters (for tests, monitoring).
+     */
+    public IssStats stats()
+    {
+        long rejected = 0;
+        int liveEpochs = 0;
+        for (final IssEpoch epoch : epochs)
+        {
+            rejected += epoch.rejectedMessages();
+            liveEpochs += epoch.live ? 1 : 0;
+        }
+        return new IssStats(currentEpoch(), checkpoints.stableEpoch(), nextDeliver, delivered, liveEpochs,
+            pool.heldRequests(), pool.queuedEntries(), inbox.bufferedBytes(), checkpoints.liveTrackers(),
+            rejected + inbox.rejected() + checkpoints.ignoredMessages(), droppedRequests, recoveredEntries);
+    }
+
+    DirectBuffer scratchDigest()
+    {
+        return digest;
+    }
+}

@@ -1,0 +1,36 @@
+package io.jmir.protocols.iss;
+
+/**
+ * A point-in-time copy of an {@link IssModule}'s progress and state sizes: what tests and monitoring check to see
+ * that memory stays bounded over many epochs.
+ * <p>
+ * <b>Threading:</b> immutable. Taken on the module's thread (or when the node is stopped).
+ *
+ * @param currentEpoch     epoch the node is in (-1 before start).
+ * @param stableEpoch      last epoch whose checkpoint is stable (-1 when none).
+ * @param nextDeliver      next sequence number to deliver.
+ * @param delivered        requests delivered.
+ * @param liveEpochs       epoch states held.
+ * @param heldRequests     requests held in client windows.
+ * @param queuedEntries    entries in bucket queues.
+ * @param bufferedBytes    bytes of future-epoch messages buffered.
+ * @param liveCheckpoints  checkpoint trackers above the stable checkpoint.
+ * @param rejectedMessages protocol messages rejected or ignored.
+ * @param droppedRequests  ready requests not admitted (duplicate or outside the watermarks).
+ * @param recoveredEntries WAL entries replayed at start (counted; replay is the crash-recovery issue's).
+ */
+public record IssStats(
+    long currentEpoch,
+    long stableEpoch,
+    long nextDeliver,
+    long delivered,
+    int liveEpochs,
+    long heldRequests,
+    long queuedEntries,
+    long bufferedBytes,
+    int liveCheckpoints,
+    long rejectedMessages,
+    long droppedRequests,
+    long recoveredEntries)
+{
+}
