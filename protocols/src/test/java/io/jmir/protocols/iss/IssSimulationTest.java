@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class IssSimulationTest
 {
-    static final int SEEDS_4 = 24;
-    static final int SEEDS_7 = 8;
+    static final int SEEDS_4 = 64;
+    static final int SEEDS_7 = 24;
     private static final long VIRTUAL_LIMIT_NS = TimeUnit.SECONDS.toNanos(120);
 
     static LongStream seeds4()
