@@ -138,9 +138,13 @@ class IssSimulationTest
         assertSameLogs(c.apps, reproduce);
         assertExactlyOnce(c.apps[0], clientCount, requestsPerClient, reproduce);
         assertThat(c.clients.mismatchedReplies()).as("mismatched replies" + reproduce).isZero();
-        for (final IssNode node : c.nodes)
+        for (int i = 0; i < n; i++)
         {
+            final IssNode node = c.nodes[i];
             assertThat(node.clients.duplicates()).as("resubmissions were deduplicated" + reproduce).isPositive();
+            assertThat(node.iss.stats().stableEpoch()).as("checkpoints became stable" + reproduce).isPositive();
+            assertThat(node.wal.truncations()).as("WAL truncated at stable checkpoints" + reproduce).isPositive();
+            assertThat(c.apps[i].state()).as("app state of node " + i + reproduce).isEqualTo(c.apps[0].state());
         }
         return c;
     }
