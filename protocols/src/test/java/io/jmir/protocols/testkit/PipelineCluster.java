@@ -1,0 +1,80 @@
+package io.jmir.protocols.testkit;
+
+import io.jmir.engine.IdleMode;
+import io.jmir.engine.Node;
+import io.jmir.engine.net.LocalNetwork;
+import io.jmir.protocols.app.Application;
+import io.jmir.protocols.app.ReplySink;
+import io.jmir.protocols.iss.IssConfig;
+
+import java.util.function.IntFunction;
+
+/**
+ * n ISS nodes in the pipeline runtime in one JVM, linked by a {@link LocalNetwork}, with the test-kit stand-ins for
+ * the standard modules. Each node runs its modules on {@code threadsPerNode} BLOCKING threads (1: all on one
+ * shared thread; 2: protocol/app/net on one, crypto/hasher on the other, the rest shared). Slot capacities are
+ * sized from the configuration so that the largest batch fits.
+ */
+public final class PipelineCluster implements AutoCloseable
+{
+    private final Node[] nodes;
+    private final IssNode[] issNodes;
+    private final LocalNetwork network;
+
+    public PipelineCluster(final IssConfig config, final TestKeys keys, final IntFunction<Application> apps,
+        final ReplySink sink, final int threadsPerNode)
+    {
+        config.conclude();
+        final int n = config.nodeCount();
+        network = new LocalNetwork(n);
+        nodes = new Node[n];
+        issNodes = new IssNode[n];
+        final int staged = Math.max(16 * 1024, config.maxRequestBytes() + 1024);
+        final int big = Integer.highestOneBit(Math.max(staged, config.maxBatchSize() * (config.maxRequestBytes() +
+            80) + 8192) * 2 - 1);
+        for (int i = 0; i < n; i++)
+        {
+            issNodes[i] = new IssNode(i, config, network.module(i), keys, System::nanoTime, apps.apply(i), sink,
+                staged);
+            final Node.Context context = new Node.Context().ringSize(256).slotCapacity(big)
+                .ringSize("app", 128).ringSize("wal", 128).ringSize("iss", 256).ringSize("net", 256)
+                .ringSize("timer", 16).slotCapacity("timer", 1024).ringSize("replies", 1024)
+                .slotCapacity("replies", Math.max(1024, config.maxRequestBytes() + 512));
+            if (threadsPerNode >= 2)
+            {
+                context.thread("n" + i + "-crypto", IdleMode.BLOCKING, -1, "crypto", "hasher");
+            }
+            context.sharedThread(IdleMode.BLOCKING);
+            nodes[i] = Node.launch(issNodes[i].definition, context);
+            network.register(i, nodes[i]);
+        }
+    }
+
+    public Node[] nodes()
+    {
+        return nodes.clone();
+    }
+
+    public IssNode issNode(final int i)
+    {
+        return issNodes[i];
+    }
+
+    public LocalNetwork network()
+    {
+        return network;
+    }
+
+    @Override
+    public void close()
+    {
+        for (int i = 0; i < nodes.length; i++)
+        {
+            network.unregister(i);
+        }
+        for (final Node node : nodes)
+        {
+            node.close();
+        }
+    }
+}
