@@ -2,10 +2,15 @@ package io.jmir.engine.sim;
 
 import io.jmir.engine.ConfigurationException;
 
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Runs a simulation scenario over many seeds and turns a failure into a message that says how to reproduce
@@ -26,7 +31,9 @@ import java.util.Optional;
  *   seeds every time and a larger count explores further.</li>
  * </ul>
  * The test class and method of the reproduce command are taken from the caller ({@link #forCaller(int)}: the
- * first stack frame outside this class that is not a lambda) or given ({@link #forTest(Class, String, int)});
+ * nearest calling method annotated as a test — JUnit's {@code @Test}, {@code @ParameterizedTest}, ... or
+ * jqwik's {@code @Property}/{@code @Example} — else the nearest caller that is neither a lambda nor
+ * framework code) or given ({@link #forTest(Class, String, int)});
  * the Maven module ({@code -pl}) is derived from where the test class was loaded from
  * ({@code <module>/target/test-classes}) or given with {@link #mavenModule(String)}.
  * <p>
@@ -55,6 +62,12 @@ public final class SimulationRunner
          */
         void run(long seed) throws Exception;
     }
+
+    private static final Set<String> TEST_ANNOTATIONS = Set.of(
+        "Test", "ParameterizedTest", "RepeatedTest", "TestFactory", "TestTemplate", "Property", "Example");
+    private static final List<String> FRAMEWORK_PACKAGES = List.of(
+        "java.", "javax.", "jdk.", "sun.", "org.junit.", "org.assertj.", "org.opentest4j.", "net.jqwik.",
+        "org.apache.maven.");
 
     private final String testClass;
     private final String testMethod;
@@ -109,11 +122,14 @@ public final class SimulationRunner
      */
     public static SimulationRunner forCaller(final int defaultSeedCount)
     {
-        final StackWalker.StackFrame frame = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
-            .walk((frames) -> frames
-                .filter((f) -> f.getDeclaringClass() != SimulationRunner.class &&
-                    !f.getMethodName().startsWith("lambda$"))
-                .findFirst())
+        final List<StackWalker.StackFrame> frames = StackWalker.getInstance(
+            StackWalker.Option.RETAIN_CLASS_REFERENCE).walk((stream) -> stream
+            .filter((f) -> f.getDeclaringClass() != SimulationRunner.class)
+            .collect(Collectors.toList()));
+        final StackWalker.StackFrame frame = frames.stream()
+            .filter(SimulationRunner::isTestMethod)
+            .findFirst()
+            .or(() -> frames.stream().filter(SimulationRunner::isUserFrame).findFirst())
             .orElseThrow(() -> new IllegalStateException("no caller outside SimulationRunner"));
         return forTest(frame.getDeclaringClass(), frame.getMethodName(), defaultSeedCount);
     }
@@ -249,6 +265,48 @@ public final class SimulationRunner
         {
             throw new ConfigurationException(key, "not an integer: '" + value + "'");
         }
+    }
+
+    private static boolean isTestMethod(final StackWalker.StackFrame frame)
+    {
+        try
+        {
+            for (final Method method : frame.getDeclaringClass().getDeclaredMethods())
+            {
+                if (method.getName().equals(frame.getMethodName()))
+                {
+                    for (final Annotation annotation : method.getAnnotations())
+                    {
+                        if (TEST_ANNOTATIONS.contains(annotation.annotationType().getSimpleName()))
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        catch (final RuntimeException | LinkageError ex)
+        {
+            return false;
+        }
+        return false;
+    }
+
+    private static boolean isUserFrame(final StackWalker.StackFrame frame)
+    {
+        final String className = frame.getClassName();
+        if (frame.getMethodName().startsWith("lambda$"))
+        {
+            return false;
+        }
+        for (final String prefix : FRAMEWORK_PACKAGES)
+        {
+            if (className.startsWith(prefix))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Optional<String> mavenModuleOf(final Class<?> type)
