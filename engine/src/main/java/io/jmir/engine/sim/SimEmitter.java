@@ -54,6 +54,12 @@ final class SimEmitter implements Emitter, EventSink
     {
     }
 
+    @Override
+    public int capacity(final int destination)
+    {
+        return scratch.capacity();
+    }
+
     EventBuilder builder()
     {
         return builder;
