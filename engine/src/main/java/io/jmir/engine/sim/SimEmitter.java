@@ -9,7 +9,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * The emitter of one module of a simulated node. {@link #event(int)} opens the module's {@link EventBuilder}
  * over the node's scratch buffer, bounded to the slot capacity; {@link #commit(int, int)} copies the finished
  * envelope into the destination module's inbox. Inboxes are unbounded, so a simulated emitter is never
- * back-pressured. Closed when its node crashes: later commits are discarded.
+ * back-pressured. An unknown destination is refused at {@link #event(int)} (the module fails, as in the pipeline
+ * runtime). Closed when its node crashes: later commits are discarded.
  * <p>
  * <b>Threading:</b> the simulation thread, during a callback of its module.
  */
@@ -31,6 +32,11 @@ final class SimEmitter implements Emitter, EventSink
     @Override
     public EventBuilder event(final int destination)
     {
+        if (destination < 0 || destination >= node.moduleCount())
+        {
+            throw new IllegalArgumentException("unknown destination module id " + destination + " (node has " +
+                node.moduleCount() + " modules)");
+        }
         return builder.begin(this, scratch, 0, scratch.capacity(), destination, sourceId);
     }
 
@@ -57,7 +63,7 @@ final class SimEmitter implements Emitter, EventSink
     @Override
     public int capacity(final int destination)
     {
-        return scratch.capacity();
+        return destination >= 0 && destination < node.moduleCount() ? scratch.capacity() : 0;
     }
 
     EventBuilder builder()

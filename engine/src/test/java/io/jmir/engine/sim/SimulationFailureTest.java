@@ -42,7 +42,8 @@ class SimulationFailureTest
                     final EventBuilder builder = emitter.event(self.id("good"));
                     builder.buffer().setMemory(builder.payloadOffset(), builder.remaining(), (byte)0);
                     builder.payload(builder.remaining() + 1).commit();
-                });
+                })
+                .on(8, (self, emitter) -> self.tick(emitter.event(99), 80).commit());
             return new NodeDefinition(nodeId, 2).module("good", good).module("bad", bad);
         });
     }
@@ -117,6 +118,25 @@ class SimulationFailureTest
             });
             assertThat(sim.isRunning(1)).isFalse();
             assertThat(sim.isRunning(0)).isTrue();
+        }
+    }
+
+    @Test
+    void shouldFailAModuleThatEmitsToAnUnknownModule()
+    {
+        try (Simulation sim = twoNodes(FaultPolicy.ISOLATE_MODULE, Simulation.Context.DEFAULT_SLOT_CAPACITY))
+        {
+            submit(sim, 1, "bad", 8);
+            submit(sim, 1, "good", 9);
+            sim.runUntil(sim::isIdle, 100_000_000L);
+
+            assertThat(sim.failures()).singleElement().satisfies((failure) ->
+            {
+                assertThat(failure.moduleName()).isEqualTo("bad");
+                assertThat(failure.cause()).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("unknown destination module id 99");
+            });
+            assertThat(log).contains("1.good:9");
         }
     }
 
