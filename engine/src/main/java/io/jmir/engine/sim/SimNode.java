@@ -194,7 +194,7 @@ final class SimNode
 
     /**
      * Take the head of the {@code pick}-th non-empty inbox (in module id order) and dispatch it, then run the
-     * module's end of batch and release what it held.
+     * module's end of batch, release what it held and tell the interceptor the batch (of one event) ended.
      */
     void dispatchOne(final int pick)
     {
@@ -223,6 +223,11 @@ final class SimNode
         if (heldQueue != null)
         {
             heldQueue.clear();
+        }
+        final EventInterceptor interceptor = definition.interceptor();
+        if (interceptor != null && running)
+        {
+            interceptor.onEndOfBatch();
         }
         afterCallback(moduleId, false);
     }

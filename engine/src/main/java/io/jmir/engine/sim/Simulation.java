@@ -30,8 +30,9 @@ import java.util.function.BooleanSupplier;
  *   (validation, the module's {@code onEvent}, failure handling, the interceptor with virtual time), then calls
  *   the module's {@code onEndOfBatch} — every event is a batch of one — and then releases the follow-ups the
  *   module held until its end of batch ({@code holdsFollowUpsUntilEndOfBatch()}). Follow-ups of other modules
- *   are released right after {@code onEvent} returned, behind the events the module emitted. Virtual time
- *   then advances by a random step in [0, {@link Context#maxStepNs(long)}] (the time the dispatch took);</li>
+ *   are released right after {@code onEvent} returned, behind the events the module emitted. The node's
+ *   interceptor, if any, sees the event with the virtual time and an end of batch after it. Virtual time then
+ *   advances by a random step in [0, {@link Context#maxStepNs(long)}] (the time the dispatch took);</li>
  *   <li>else virtual time jumps to the earliest timed entry, which is then handled as in 1.</li>
  * </ol>
  * The timed queue is ordered by time, then by the order entries were scheduled, so ties break
@@ -62,8 +63,9 @@ import java.util.function.BooleanSupplier;
  * <p>
  * <b>Threading:</b> not thread safe. Build it, drive it ({@code step}, {@code runUntil}, {@code crash},
  * {@code submit}, ...) and read it from one thread; every module of every node runs on that thread, inside
- * those calls. Driver calls that change nodes ({@code crash}, {@code restart}) are refused from inside a module
- * callback.
+ * those calls. {@code step}, {@code runUntil}, {@code crash} and {@code restart} are refused from inside a
+ * module callback (a mangler or a module holding the simulation); {@code runUntil}'s condition runs between
+ * steps and may call them.
  */
 public final class Simulation implements AutoCloseable
 {
@@ -146,7 +148,8 @@ public final class Simulation implements AutoCloseable
      * Init to every module, then recovery.
      *
      * @param nodeId node to restart.
-     * @throws IllegalStateException when the node is running.
+     * @throws IllegalStateException  when the node is running.
+     * @throws ConfigurationException when the factory builds an invalid node; the node then stays down.
      */
     public void restart(final int nodeId)
     {

@@ -7,9 +7,11 @@ import io.jmir.codecs.engine.TimerSetEncoder;
 import io.jmir.engine.Emitter;
 import io.jmir.engine.Event;
 import io.jmir.engine.EventBuilder;
+import io.jmir.engine.EventInterceptor;
 import io.jmir.engine.Module;
 import io.jmir.engine.ModuleContext;
 import io.jmir.engine.NodeDefinition;
+import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -86,6 +88,48 @@ class SimulationTimeTest
             assertThat(ticker.interceptedAt.get(1)).isGreaterThanOrEqualTo(ticker.firedAt.get(0));
             assertThat(sim.isIdle()).isFalse();
             assertThat(sim.failures()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldEndABatchAfterEveryEventAndCloseTheInterceptorOnCrash()
+    {
+        final long[] counts = new long[3];
+        final EventInterceptor interceptor = new EventInterceptor()
+        {
+            @Override
+            public void onDispatch(
+                final int nodeId, final int moduleId, final DirectBuffer buffer, final int offset, final int length,
+                final long timestampNs)
+            {
+                counts[0]++;
+            }
+
+            @Override
+            public void onEndOfBatch()
+            {
+                counts[1]++;
+            }
+
+            @Override
+            public void close()
+            {
+                counts[2]++;
+            }
+        };
+        try (Simulation sim = new Simulation(new Simulation.Context().seed(54).nodeCount(1),
+            (nodeId, env) -> new NodeDefinition(nodeId, 1)
+                .module("timer", new TestTimer())
+                .module("ticker", new Ticker())
+                .interceptor(interceptor)))
+        {
+            sim.runUntil(55 * MS);
+            assertThat(counts[0]).isEqualTo(2 + 1 + 5);
+            assertThat(counts[1]).isEqualTo(counts[0]);
+            assertThat(counts[2]).isZero();
+
+            sim.crash(0);
+            assertThat(counts[2]).isEqualTo(1);
         }
     }
 
