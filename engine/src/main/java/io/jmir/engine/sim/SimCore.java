@@ -157,6 +157,15 @@ final class SimCore
         return nodes[nodeId];
     }
 
+    SimNode checkedNode(final int nodeId)
+    {
+        if (nodeId < 0 || nodeId >= nodes.length)
+        {
+            throw new IllegalArgumentException("no node " + nodeId + " (nodes are 0.." + (nodes.length - 1) + ")");
+        }
+        return nodes[nodeId];
+    }
+
     int nodeCount()
     {
         return nodes.length;

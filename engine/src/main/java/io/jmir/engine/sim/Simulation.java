@@ -140,7 +140,7 @@ public final class Simulation implements AutoCloseable
     public boolean crash(final int nodeId)
     {
         checkDriverCall("crash");
-        return core.crashNode(core.node(checkNode(nodeId)));
+        return core.crashNode(core.checkedNode(nodeId));
     }
 
     /**
@@ -154,7 +154,7 @@ public final class Simulation implements AutoCloseable
     public void restart(final int nodeId)
     {
         checkDriverCall("restart");
-        final SimNode node = core.node(checkNode(nodeId));
+        final SimNode node = core.checkedNode(nodeId);
         if (node.isRunning())
         {
             throw new IllegalStateException("node " + nodeId + " is running: crash it before restarting it");
@@ -178,7 +178,7 @@ public final class Simulation implements AutoCloseable
         final int nodeId, final String moduleName, final DirectBuffer payload, final int offset, final int length)
     {
         checkUsable();
-        return core.node(checkNode(nodeId)).submit(moduleName, payload, offset, length);
+        return core.checkedNode(nodeId).submit(moduleName, payload, offset, length);
     }
 
     /**
@@ -191,9 +191,7 @@ public final class Simulation implements AutoCloseable
         core.network().partition(groups);
     }
 
-    /**
-     * Shortcut for {@link SimNetwork#heal()}.
-     */
+    /** Shortcut for {@link SimNetwork#heal()}. */
     public void heal()
     {
         core.network().heal();
@@ -235,7 +233,7 @@ public final class Simulation implements AutoCloseable
      */
     public boolean isRunning(final int nodeId)
     {
-        return core.node(checkNode(nodeId)).isRunning();
+        return core.checkedNode(nodeId).isRunning();
     }
 
     /**
@@ -244,7 +242,7 @@ public final class Simulation implements AutoCloseable
      */
     public int incarnation(final int nodeId)
     {
-        return core.node(checkNode(nodeId)).incarnation();
+        return core.checkedNode(nodeId).incarnation();
     }
 
     /**
@@ -253,7 +251,7 @@ public final class Simulation implements AutoCloseable
      */
     public NodeCounters counters(final int nodeId)
     {
-        return core.node(checkNode(nodeId)).counters();
+        return core.checkedNode(nodeId).counters();
     }
 
     /**
@@ -262,7 +260,7 @@ public final class Simulation implements AutoCloseable
      */
     public DurableState durable(final int nodeId)
     {
-        return core.node(checkNode(nodeId)).durable();
+        return core.checkedNode(nodeId).durable();
     }
 
     /** @return every module failure so far, in order (unmodifiable view). */
@@ -301,9 +299,7 @@ public final class Simulation implements AutoCloseable
         return core.trace().snapshot();
     }
 
-    /**
-     * Close the modules of every running node. The simulation cannot be driven afterwards.
-     */
+    /** Close the modules of every running node. The simulation cannot be driven afterwards. */
     @Override
     public void close()
     {
@@ -319,16 +315,6 @@ public final class Simulation implements AutoCloseable
     public String toString()
     {
         return core.describe();
-    }
-
-    private int checkNode(final int nodeId)
-    {
-        if (nodeId < 0 || nodeId >= core.nodeCount())
-        {
-            throw new IllegalArgumentException(
-                "no node " + nodeId + " (nodes are 0.." + (core.nodeCount() - 1) + ")");
-        }
-        return nodeId;
     }
 
     private void checkUsable()
