@@ -89,7 +89,15 @@ public final class Simulation implements AutoCloseable
         }
         this.context = context.conclude();
         this.core = new SimCore(this.context, factory);
-        core.startAll();
+        try
+        {
+            core.startAll();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            core.closeAll();
+            throw ex;
+        }
     }
 
     /**

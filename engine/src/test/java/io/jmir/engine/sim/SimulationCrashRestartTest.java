@@ -1,5 +1,7 @@
 package io.jmir.engine.sim;
 
+import io.jmir.engine.ConfigurationException;
+import io.jmir.engine.NodeDefinition;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -97,6 +99,22 @@ class SimulationCrashRestartTest
             assertThat(cluster.protocols[1].log).containsExactly("init");
             assertThat(cluster.protocols[1].acks).isEmpty();
         }
+    }
+
+    @Test
+    void shouldRejectAFactoryThatBuildsTheWrongNodeAndCloseTheNodesAlreadyStarted()
+    {
+        final EchoCluster cluster = new EchoCluster(3, false, false, 0);
+        assertThatThrownBy(() -> new Simulation(new Simulation.Context().nodeCount(3), (nodeId, env) ->
+            nodeId == 2 ? new NodeDefinition(1, 3) : cluster.create(nodeId, env)))
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessageContaining("factory").hasMessageContaining("asked for node 2 of 3 but built node 1 of 3");
+        assertThat(cluster.protocols[0].closed).isTrue();
+        assertThat(cluster.protocols[1].closed).isTrue();
+        assertThatThrownBy(() -> new Simulation(new Simulation.Context().nodeCount(0), cluster))
+            .isInstanceOf(ConfigurationException.class).hasMessageContaining("nodeCount");
+        assertThatThrownBy(() -> new Simulation(new Simulation.Context().nodeCount(2).latency(5, 4), cluster))
+            .isInstanceOf(ConfigurationException.class).hasMessageContaining("maxLatencyNs");
     }
 
     @Test
