@@ -2,6 +2,7 @@ package io.jmir.protocols.iss;
 
 import io.jmir.codecs.engine.Scheme;
 import io.jmir.protocols.testkit.IssNode;
+import io.jmir.protocols.testkit.IssSimulation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,10 +21,9 @@ class IssMemoryBoundTest
     @Timeout(120)
     void shouldKeepStateBoundedOverManyEpochs()
     {
-        final IssSimulationTest.Cluster c = IssSimulationTest.build(4242, 4, Scheme.HMAC_SHA256, 4, 600);
-        c.sim.start();
-        c.clients.start();
-        final IssConfig config = c.config;
+        final IssSimulation c = new IssSimulation(4242, IssSimulation.config(4, Scheme.HMAC_SHA256, 4), 4, 600, 4,
+            0.05).start();
+        final IssConfig config = c.config();
         long maxWal = 0;
         long maxStore = 0;
         long maxHeld = 0;
@@ -33,12 +33,13 @@ class IssMemoryBoundTest
         int maxTrackers = 0;
         long halfwayWal = -1;
         final long step = TimeUnit.MILLISECONDS.toNanos(20);
-        for (long t = step; !c.clients.allCompleted(); t += step)
+        for (long t = step; !c.clients().allCompleted(); t += step)
         {
             final long until = t;
-            c.sim.runUntil(() -> c.sim.nowNs() >= until, until);
-            for (final IssNode node : c.nodes)
+            c.runUntil(() -> false, until);
+            for (int i = 0; i < c.nodeCount(); i++)
             {
+                final IssNode node = c.node(i);
                 final IssStats stats = node.iss.stats();
                 maxWal = Math.max(maxWal, node.wal.size());
                 maxStore = Math.max(maxStore, node.store.size());
@@ -49,23 +50,24 @@ class IssMemoryBoundTest
                 maxTrackers = Math.max(maxTrackers, stats.liveCheckpoints());
             }
             assertThat(t).as("run finishes").isLessThan(TimeUnit.SECONDS.toNanos(600));
-            if (halfwayWal < 0 && c.clients.completions() > c.clients.expectedRequests() / 2)
+            if (halfwayWal < 0 && c.clients().completions() > c.clients().expectedRequests() / 2)
             {
-                halfwayWal = c.nodes[0].wal.appended();
+                halfwayWal = c.node(0).wal.appended();
             }
         }
-        final IssStats stats = c.nodes[0].iss.stats();
+        assertThat(c.simulation().failures()).isEmpty();
+        final IssStats stats = c.node(0).iss.stats();
         assertThat(stats.stableEpoch()).as("many epochs ran: " + stats).isGreaterThanOrEqualTo(40);
-        assertThat(c.nodes[0].wal.truncations()).isGreaterThanOrEqualTo(40);
+        assertThat(c.node(0).wal.truncations()).isGreaterThanOrEqualTo(40);
         final long epochEntries = 3L * config.epochLength() + 2;
         assertThat(maxEpochs).isLessThanOrEqualTo(config.epochWindow() + 2);
         assertThat(maxTrackers).isLessThanOrEqualTo(config.epochWindow() + 2);
         assertThat(maxWal).as("WAL entries held").isLessThanOrEqualTo((config.epochWindow() + 2) * epochEntries);
         assertThat(maxHeld).isLessThanOrEqualTo((long)config.clientCount() * config.clientWatermarkWindow());
         assertThat(maxQueued).isLessThanOrEqualTo((long)config.clientCount() * config.clientWatermarkWindow());
-        assertThat(maxStore).as("stored requests").isLessThan(c.clients.expectedRequests() / 4);
+        assertThat(maxStore).as("stored requests").isLessThan(c.clients().expectedRequests() / 4);
         assertThat(maxBuffered).isLessThan(1024 * 1024);
-        assertThat(c.nodes[0].wal.appended()).as("the WAL kept growing while its size stayed bounded")
+        assertThat(c.node(0).wal.appended()).as("the WAL kept growing while its size stayed bounded")
             .isGreaterThan(2 * halfwayWal - 100);
     }
 }

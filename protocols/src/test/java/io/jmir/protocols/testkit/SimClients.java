@@ -11,14 +11,14 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Random client load for a {@link SimCluster}: each client submits its requests to all nodes (random submission
+ * Random client load for an {@link IssSimulation}: each client submits its requests to all nodes (random submission
  * delays), keeps at most {@code maxInFlight} requests outstanding, and resubmits random requests to all nodes again
  * (also after completion) to exercise deduplication. A request completes when f + 1 nodes returned the same result.
  * Also the {@link ReplySink} of every node: it records every reply.
  */
 public final class SimClients implements ReplySink
 {
-    private final SimCluster sim;
+    private final IssSimulation sim;
     private final TestKeys keys;
     private final int nodeCount;
     private final int weakQuorum;
@@ -27,7 +27,6 @@ public final class SimClients implements ReplySink
     private final int maxInFlight;
     private final int maxPayload;
     private final double resubmitProbability;
-    private final int clientsModuleId;
     private final RequestFactory factory;
     private final ExpandableArrayBuffer encoded = new ExpandableArrayBuffer(4096);
     private final Map<Long, byte[]> payloads = new HashMap<>();
@@ -41,8 +40,8 @@ public final class SimClients implements ReplySink
     private long mismatchedReplies;
     private long duplicateReplies;
 
-    public SimClients(final SimCluster sim, final TestKeys keys, final Scheme scheme, final int nodeCount,
-        final int f, final int clientsModuleId, final int requestsPerClient, final int maxInFlight,
+    public SimClients(final IssSimulation sim, final TestKeys keys, final Scheme scheme, final int nodeCount,
+        final int f, final int requestsPerClient, final int maxInFlight,
         final int maxPayload, final double resubmitProbability)
     {
         this.sim = sim;
@@ -54,7 +53,6 @@ public final class SimClients implements ReplySink
         this.maxInFlight = maxInFlight;
         this.maxPayload = maxPayload;
         this.resubmitProbability = resubmitProbability;
-        this.clientsModuleId = clientsModuleId;
         this.factory = new RequestFactory(keys, scheme);
         nextRequest = new long[clientCount];
         inFlight = new int[clientCount];
@@ -90,7 +88,10 @@ public final class SimClients implements ReplySink
         for (int node = 0; node < nodeCount; node++)
         {
             final int length = factory.encode(encoded, client, requestNo, view, 0, payload.length, node, node == 0);
-            sim.submit(node, clientsModuleId, encoded, 0, length, (long)(sim.random().nextDouble() * 1_000_000));
+            final byte[] copy = new byte[length];
+            encoded.getBytes(0, copy);
+            final int target = node;
+            sim.schedule((long)(sim.random().nextDouble() * 1_000_000), () -> sim.submit(target, copy));
             submissions++;
         }
         if (sim.random().nextDouble() < resubmitProbability)
