@@ -36,8 +36,9 @@ public final class PipelineCluster implements AutoCloseable
         {
             issNodes[i] = new IssNode(i, config, network.module(i), keys, System::nanoTime, apps.apply(i), sink,
                 staged);
-            final Node.Context context = new Node.Context().ringSize(256).slotCapacity(big)
-                .ringSize("app", 128).ringSize("wal", 128).ringSize("iss", 256).ringSize("net", 256)
+            final int ring = big > 64 * 1024 ? 64 : 256;
+            final Node.Context context = new Node.Context().ringSize(ring).slotCapacity(big)
+                .ringSize("app", ring / 2).ringSize("wal", ring / 2).ringSize("iss", 2 * ring).ringSize("net", 2 * ring)
                 .ringSize("timer", 16).slotCapacity("timer", 1024).ringSize("replies", 1024)
                 .slotCapacity("replies", Math.max(1024, config.maxRequestBytes() + 512));
             if (threadsPerNode >= 2)

@@ -1,0 +1,247 @@
+package io.jmir.benchmarks.iss;
+
+import io.jmir.codecs.engine.Scheme;
+import io.jmir.examples.client.ClientAuthenticator;
+import io.jmir.examples.client.ClusterClient;
+import io.jmir.examples.client.Ed25519Authenticator;
+import io.jmir.examples.client.HmacAuthenticator;
+import io.jmir.examples.client.LocalClusterSender;
+import io.jmir.examples.client.ReplyRouter;
+import io.jmir.protocols.app.Application;
+import io.jmir.protocols.app.Batch;
+import io.jmir.protocols.app.Results;
+import io.jmir.protocols.iss.IssConfig;
+import io.jmir.protocols.iss.IssStats;
+import io.jmir.protocols.testkit.PipelineCluster;
+import io.jmir.protocols.testkit.TestKeys;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * End-to-end ordering throughput and latency of ISS with PBFT orderers: 4 nodes in one JVM (pipeline runtime,
+ * in-JVM LocalNetwork), closed-loop pipelined clients (each keeps {@code window} requests outstanding, submits to
+ * all 4 nodes, completes at f+1 = 2 matching replies), a no-op application (results are empty): what is measured is
+ * admission (authentication, digest, store), ordering (3 PBFT phases, WAL append with follow-ups) and delivery.
+ * <pre>
+ *   client threads --submit x4--> [clients -> crypto/hasher -> reqstore -> iss <-> net(LocalNetwork) -> wal -> app
+ *        ^                                                                                          -> replies]
+ *        +------------------------------ f+1 matching replies (ReplyRouter) -----------------------------+
+ * </pre>
+ * Baseline in the same run: the single-core Ed25519 verify rate (BouncyCastle rfc8032), from which the signature
+ * ceiling is {@code verifyRate x 2 cores / 4 nodes} (every node verifies every request).
+ * <p>
+ * Latency is recorded per request from first submission to completion with HdrHistogram; the load is closed-loop,
+ * so the figures are service latencies at saturation, not coordinated-omission-corrected open-loop latencies.
+ * <p>
+ * Usage: {@code java -cp benchmarks/target/benchmarks.jar io.jmir.benchmarks.iss.IssFourNodeLocalThroughput
+ * [--seconds 10] [--warmup 5] [--clients 4] [--window 512] [--threads 1] [--auth HMAC_SHA256|ED25519|ALL]
+ * [--payload 0|500|ALL]}
+ */
+public final class IssFourNodeLocalThroughput
+{
+    private static final int NODES = 4;
+
+    private IssFourNodeLocalThroughput()
+    {
+    }
+
+    /**
+     * @param args options, see the class javadoc.
+     * @throws Exception on failure.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        int seconds = 10;
+        int warmup = 5;
+        int clients = 4;
+        int window = 512;
+        int threads = 1;
+        String auth = "ALL";
+        String payload = "ALL";
+        for (int i = 0; i + 1 < args.length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
+                case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
+                case "--clients" -> clients = Integer.parseInt(args[i + 1]);
+                case "--window" -> window = Integer.parseInt(args[i + 1]);
+                case "--threads" -> threads = Integer.parseInt(args[i + 1]);
+                case "--auth" -> auth = args[i + 1];
+                case "--payload" -> payload = args[i + 1];
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        final double verifyRate = ed25519VerifyRate(TimeUnit.SECONDS.toNanos(3));
+        System.out.printf("baseline: Ed25519 verify, 1 core: %.0f/s -> signature ceiling 2 cores / %d nodes: " +
+            "%.0f req/s%n", verifyRate, NODES, verifyRate * 2 / NODES);
+        for (final Scheme scheme : new Scheme[]{Scheme.HMAC_SHA256, Scheme.ED25519})
+        {
+            if (!auth.equals("ALL") && !auth.equals(scheme.name()))
+            {
+                continue;
+            }
+            for (final int bytes : new int[]{0, 500})
+            {
+                if (!payload.equals("ALL") && Integer.parseInt(payload) != bytes)
+                {
+                    continue;
+                }
+                final Result r = run(scheme, bytes, seconds, warmup, clients, window, threads);
+                System.out.printf("iss 4 nodes LocalNetwork auth=%s payload=%dB clients=%d window=%d: " +
+                    "%.0f req/s, latency us p50=%d p90=%d p99=%d p99.9=%d max=%d%s%n", scheme, bytes, clients,
+                    window, r.throughput, r.histogram.getValueAtPercentile(50) / 1000,
+                    r.histogram.getValueAtPercentile(90) / 1000, r.histogram.getValueAtPercentile(99) / 1000,
+                    r.histogram.getValueAtPercentile(99.9) / 1000, r.histogram.getMaxValue() / 1000,
+                    scheme == Scheme.ED25519 ? String.format(" (%.0f%% of signature ceiling)",
+                    100 * r.throughput / (verifyRate * 2 / NODES)) : "");
+                System.out.println("  node 0: " + r.stats);
+            }
+        }
+    }
+
+    static double ed25519VerifyRate(final long durationNs)
+    {
+        final byte[] privateKey = new byte[32];
+        privateKey[0] = 1;
+        final byte[] publicKey = new byte[32];
+        Ed25519.generatePublicKey(privateKey, 0, publicKey, 0);
+        final byte[] message = new byte[80];
+        final byte[] signature = new byte[64];
+        Ed25519.sign(privateKey, 0, publicKey, 0, message, 0, message.length, signature, 0);
+        long count = 0;
+        final long start = System.nanoTime();
+        long now = start;
+        while (now - start < durationNs)
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                if (!Ed25519.verify(signature, 0, publicKey, 0, message, 0, message.length))
+                {
+                    throw new IllegalStateException("verify failed");
+                }
+            }
+            count += 100;
+            now = System.nanoTime();
+        }
+        return count * 1e9 / (now - start);
+    }
+
+    record Result(double throughput, Histogram histogram, IssStats stats)
+    {
+    }
+
+    static Result run(final Scheme scheme, final int payloadBytes, final int seconds, final int warmup,
+        final int clientCount, final int window, final int threadsPerNode) throws Exception
+    {
+        final IssConfig config = new IssConfig().nodeCount(NODES).maxBatchSize(payloadBytes == 0 ? 512 : 128)
+            .batchTimeoutNs(TimeUnit.MILLISECONDS.toNanos(1)).segmentLength(16).clientCount(clientCount)
+            .clientWatermarkWindow(Math.max(1024, Integer.highestOneBit(window) * 4)).epochWindow(2)
+            .maxRequestBytes(Math.max(64, payloadBytes)).clientAuthScheme(scheme);
+        final TestKeys keys = new TestKeys(1, clientCount, NODES);
+        final ReplyRouter router = new ReplyRouter(clientCount);
+        final Recorder recorder = new Recorder(3);
+        final AtomicLong completed = new AtomicLong();
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final List<Thread> threads = new ArrayList<>();
+        try (PipelineCluster cluster = new PipelineCluster(config, keys, i -> new NoOpApp(), router,
+            threadsPerNode))
+        {
+            final LocalClusterSender sender = new LocalClusterSender(cluster.nodes(), TimeUnit.SECONDS.toNanos(1));
+            for (int c = 0; c < clientCount; c++)
+            {
+                final ClientAuthenticator auth = scheme == Scheme.ED25519 ?
+                    new Ed25519Authenticator(keys.privateKey(c), keys.publicKey(c)) :
+                    new HmacAuthenticator(new byte[][]{
+                        keys.macKey(c, 0), keys.macKey(c, 1), keys.macKey(c, 2), keys.macKey(c, 3)});
+                final ClusterClient client = router.register(
+                    new ClusterClient(c, NODES, config.f(), auth, sender, window));
+                final Thread thread = new Thread(() -> load(client, payloadBytes, running, recorder, completed),
+                    "client-" + c);
+                thread.setDaemon(true);
+                threads.add(thread);
+                thread.start();
+            }
+            Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
+            recorder.getIntervalHistogram();
+            final long startCount = completed.get();
+            final long start = System.nanoTime();
+            Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+            final long endCount = completed.get();
+            final long end = System.nanoTime();
+            final Histogram histogram = recorder.getIntervalHistogram();
+            running.set(false);
+            for (final Thread thread : threads)
+            {
+                thread.interrupt();
+                thread.join(TimeUnit.SECONDS.toMillis(5));
+            }
+            final IssStats stats = cluster.issNode(0).iss.stats();
+            return new Result((endCount - startCount) * 1e9 / (end - start), histogram, stats);
+        }
+    }
+
+    private static void load(final ClusterClient client, final int payloadBytes, final AtomicBoolean running,
+        final Recorder recorder, final AtomicLong completed)
+    {
+        final byte[] payload = new byte[payloadBytes];
+        final ClusterClient.ResultListener listener = (requestNo, result, latencyNs) ->
+        {
+            recorder.recordValue(Math.min(latencyNs, TimeUnit.SECONDS.toNanos(60)));
+            completed.incrementAndGet();
+        };
+        long submitted = 0;
+        try
+        {
+            while (running.get())
+            {
+                if (payloadBytes >= 8)
+                {
+                    payload[0] = (byte)submitted;
+                }
+                client.submit(payload, listener);
+                if ((++submitted & 255) == 0)
+                {
+                    client.resendOlderThan(TimeUnit.SECONDS.toNanos(2));
+                }
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Ordering only: every request gets an empty result. */
+    private static final class NoOpApp implements Application
+    {
+        private long applied;
+
+        @Override
+        public void apply(final long seqNo, final Batch batch, final Results results)
+        {
+            applied += batch.size();
+        }
+
+        @Override
+        public byte[] snapshot()
+        {
+            final byte[] snapshot = new byte[8];
+            java.nio.ByteBuffer.wrap(snapshot).putLong(applied);
+            return snapshot;
+        }
+
+        @Override
+        public void restore(final byte[] snapshot)
+        {
+            applied = java.nio.ByteBuffer.wrap(snapshot).getLong();
+        }
+    }
+}
