@@ -57,7 +57,7 @@ public final class RecordingEmitter implements Emitter, EventSink
      */
     public static RecordedEvent envelope(final int destination, final int source, final Consumer<EventBuilder> writer)
     {
-        final RecordingEmitter emitter = new RecordingEmitter(source, 64 * 1024);
+        final RecordingEmitter emitter = new RecordingEmitter(source);
         final EventBuilder b = emitter.event(destination);
         writer.accept(b);
         b.commit();
