@@ -94,6 +94,12 @@ public final class RecordingEmitter implements Emitter, EventSink
         aborts++;
     }
 
+    @Override
+    public int capacity(final int destination)
+    {
+        return capacity;
+    }
+
     /**
      * @param source module id stamped on later events.
      * @return this.
