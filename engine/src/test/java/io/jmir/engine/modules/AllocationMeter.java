@@ -7,6 +7,13 @@ import java.lang.management.ManagementFactory;
  */
 public final class AllocationMeter
 {
+    /**
+     * Allocation a measured run may show without allocating per event: the JVM occasionally charges a few
+     * bytes to a thread (deoptimisation, lazy class init). One object per event over thousands of events is
+     * far above it.
+     */
+    public static final long NOISE_BYTES = 1024;
+
     private static final com.sun.management.ThreadMXBean THREADS =
         (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
 

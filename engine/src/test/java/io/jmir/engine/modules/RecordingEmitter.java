@@ -18,6 +18,9 @@ public final class RecordingEmitter implements Emitter, EventSink
     /** Default capacity of one event. */
     public static final int DEFAULT_CAPACITY = 1 << 20;
 
+    private static final ThreadLocal<RecordingEmitter> ENVELOPES =
+        ThreadLocal.withInitial(() -> new RecordingEmitter(0));
+
     private final EventBuilder builder = new EventBuilder();
     private final UnsafeBuffer buffer;
     private final List<RecordedEvent> events = new ArrayList<>();
@@ -57,11 +60,12 @@ public final class RecordingEmitter implements Emitter, EventSink
      */
     public static RecordedEvent envelope(final int destination, final int source, final Consumer<EventBuilder> writer)
     {
-        final RecordingEmitter emitter = new RecordingEmitter(source);
+        final RecordingEmitter emitter = ENVELOPES.get().source(source).recording(true);
+        emitter.events.clear();
         final EventBuilder b = emitter.event(destination);
         writer.accept(b);
         b.commit();
-        return emitter.events.get(0);
+        return emitter.takeOne();
     }
 
     @Override

@@ -153,13 +153,13 @@ class HasherModuleTest
 
         final long allocated = AllocationMeter.measure(30, () ->
         {
-            for (int i = 0; i < 1_000; i++)
+            for (int i = 0; i < 5_000; i++)
             {
                 hasher.onEvent(request.event(), emitter);
             }
         });
 
-        assertThat(emitter.commits()).isEqualTo(31_000L);
-        assertThat(allocated).as("bytes allocated by 1,000 hash requests").isZero();
+        assertThat(emitter.commits()).isEqualTo(155_000L);
+        assertThat(allocated).as("bytes allocated by 5,000 hash requests").isLessThan(AllocationMeter.NOISE_BYTES);
     }
 }

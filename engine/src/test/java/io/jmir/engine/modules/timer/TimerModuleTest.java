@@ -280,6 +280,7 @@ class TimerModuleTest
         });
 
         assertThat(timer.timersFired()).isPositive();
-        assertThat(allocated).as("bytes allocated by 20 rounds of 64 sets, 8 duty cycles, 22 cancels").isZero();
+        assertThat(allocated).as("bytes allocated by 20 rounds of 64 sets, 8 duty cycles, 22 cancels")
+            .isLessThan(AllocationMeter.NOISE_BYTES);
     }
 }
