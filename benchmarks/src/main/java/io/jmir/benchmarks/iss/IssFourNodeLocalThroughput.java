@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * so the figures are service latencies at saturation, not coordinated-omission-corrected open-loop latencies.
  * <p>
  * Usage: {@code java -cp benchmarks/target/benchmarks.jar io.jmir.benchmarks.iss.IssFourNodeLocalThroughput
- * [--seconds 10] [--warmup 5] [--clients 4] [--window 512] [--threads 1] [--auth HMAC_SHA256|ED25519|ALL]
+ * [--seconds 10] [--warmup 5] [--clients 4] [--window 512] [--threads 1] [--crypto-workers 0]
+ * [--auth HMAC_SHA256|ED25519|ALL]
  * [--payload 0|500|ALL]}
  */
 public final class IssFourNodeLocalThroughput
@@ -63,6 +64,7 @@ public final class IssFourNodeLocalThroughput
         int clients = 4;
         int window = 512;
         int threads = 1;
+        int workers = 0;
         String auth = "ALL";
         String payload = "ALL";
         for (int i = 0; i + 1 < args.length; i += 2)
@@ -74,11 +76,13 @@ public final class IssFourNodeLocalThroughput
                 case "--clients" -> clients = Integer.parseInt(args[i + 1]);
                 case "--window" -> window = Integer.parseInt(args[i + 1]);
                 case "--threads" -> threads = Integer.parseInt(args[i + 1]);
+                case "--crypto-workers" -> workers = Integer.parseInt(args[i + 1]);
                 case "--auth" -> auth = args[i + 1];
                 case "--payload" -> payload = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
+        ed25519VerifyRate(TimeUnit.SECONDS.toNanos(3));
         final double verifyRate = ed25519VerifyRate(TimeUnit.SECONDS.toNanos(3));
         System.out.printf("baseline: Ed25519 verify, 1 core: %.0f/s -> signature ceiling 2 cores / %d nodes: " +
             "%.0f req/s%n", verifyRate, NODES, verifyRate * 2 / NODES);
@@ -94,7 +98,7 @@ public final class IssFourNodeLocalThroughput
                 {
                     continue;
                 }
-                final Result r = run(scheme, bytes, seconds, warmup, clients, window, threads);
+                final Result r = run(scheme, bytes, seconds, warmup, clients, window, threads, workers);
                 System.out.printf("iss 4 nodes LocalNetwork auth=%s payload=%dB clients=%d window=%d: " +
                     "%.0f req/s, latency us p50=%d p90=%d p99=%d p99.9=%d max=%d%s%n", scheme, bytes, clients,
                     window, r.throughput, r.histogram.getValueAtPercentile(50) / 1000,
@@ -139,7 +143,8 @@ public final class IssFourNodeLocalThroughput
     }
 
     static Result run(final Scheme scheme, final int payloadBytes, final int seconds, final int warmup,
-        final int clientCount, final int window, final int threadsPerNode) throws Exception
+        final int clientCount, final int window, final int threadsPerNode, final int cryptoWorkers)
+        throws Exception
     {
         final IssConfig config = new IssConfig().nodeCount(NODES).maxBatchSize(payloadBytes == 0 ? 512 : 128)
             .batchTimeoutNs(TimeUnit.MILLISECONDS.toNanos(1)).segmentLength(16).clientCount(clientCount)
@@ -152,7 +157,7 @@ public final class IssFourNodeLocalThroughput
         final AtomicBoolean running = new AtomicBoolean(true);
         final List<Thread> threads = new ArrayList<>();
         try (PipelineCluster cluster = new PipelineCluster(config, keys, i -> new NoOpApp(), router,
-            threadsPerNode))
+            threadsPerNode, cryptoWorkers))
         {
             final LocalClusterSender sender = new LocalClusterSender(cluster.nodes(), TimeUnit.SECONDS.toNanos(1));
             for (int c = 0; c < clientCount; c++)

@@ -62,7 +62,7 @@ class KvClusterPipelineTest
             {
                 router.onReply(node, client, requestNo, seqNo, result, offset, length);
                 allReplies.countDown();
-            }, 1))
+            }, 1, 0))
         {
             final LocalClusterSender sender = new LocalClusterSender(cluster.nodes(), TimeUnit.SECONDS.toNanos(1));
             final ExecutorService executor = Executors.newFixedThreadPool(CLIENTS);

@@ -57,8 +57,8 @@ class ClientTrackerModuleTest
     {
         final IssConfig config = new IssConfig().nodeCount(4).clientCount(4).clientWatermarkWindow(64)
             .maxRequestBytes(100).clientAuthScheme(Scheme.HMAC_SHA256);
-        final IssNode node = new IssNode(1, config, new NoOp(), keys, () -> 0, new RecordingApp(),
-            (n, c, r, s, b, o, l) -> { }, 4096);
+        final IssNode node = new IssNode(1, config, new NoOp(), keys, new RecordingApp(),
+            (n, c, r, s, b, o, l) -> { }, 4096, 0);
         tracker = node.clients;
         tracker.onAttach(new DefaultModuleContext(node.definition, CLIENTS));
     }

@@ -41,7 +41,7 @@ class IssMemoryBoundTest
             {
                 final IssNode node = c.node(i);
                 final IssStats stats = node.iss.stats();
-                maxWal = Math.max(maxWal, node.wal.size());
+                maxWal = Math.max(maxWal, node.walStore.size());
                 maxStore = Math.max(maxStore, node.store.size());
                 maxHeld = Math.max(maxHeld, stats.heldRequests());
                 maxQueued = Math.max(maxQueued, stats.queuedEntries());
@@ -52,7 +52,7 @@ class IssMemoryBoundTest
             assertThat(t).as("run finishes").isLessThan(TimeUnit.SECONDS.toNanos(600));
             if (halfwayWal < 0 && c.clients().completions() > c.clients().expectedRequests() / 2)
             {
-                halfwayWal = c.node(0).wal.appended();
+                halfwayWal = c.node(0).wal.appends();
             }
         }
         assertThat(c.simulation().failures()).isEmpty();
@@ -67,7 +67,7 @@ class IssMemoryBoundTest
         assertThat(maxQueued).isLessThanOrEqualTo((long)config.clientCount() * config.clientWatermarkWindow());
         assertThat(maxStore).as("stored requests").isLessThan(c.clients().expectedRequests() / 4);
         assertThat(maxBuffered).isLessThan(1024 * 1024);
-        assertThat(c.node(0).wal.appended()).as("the WAL kept growing while its size stayed bounded")
+        assertThat(c.node(0).wal.appends()).as("the WAL kept growing while its size stayed bounded")
             .isGreaterThan(2 * halfwayWal - 100);
     }
 }

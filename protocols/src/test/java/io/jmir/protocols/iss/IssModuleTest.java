@@ -65,8 +65,8 @@ class IssModuleTest
         config = new IssConfig().nodeCount(4).maxBatchSize(2).segmentLength(2).bucketCount(4).clientCount(8)
             .clientWatermarkWindow(64).batchTimeoutNs(1_000_000).maxRequestBytes(1024)
             .clientAuthScheme(Scheme.HMAC_SHA256);
-        final IssNode node = new IssNode(0, config, new NoOp(), new TestKeys(1, 8, 4), () -> 0, new RecordingApp(),
-            (n, c, r, s, b, o, l) -> { }, 8192);
+        final IssNode node = new IssNode(0, config, new NoOp(), new TestKeys(1, 8, 4), new RecordingApp(),
+            (n, c, r, s, b, o, l) -> { }, 8192, 0);
         iss = node.iss;
         iss.onAttach(new DefaultModuleContext(node.definition, ISS));
         final InitEncoder init = new InitEncoder();

@@ -2,6 +2,12 @@ package io.jmir.protocols.testkit;
 
 import io.jmir.engine.Module;
 import io.jmir.engine.NodeDefinition;
+import io.jmir.engine.modules.crypto.CryptoModule;
+import io.jmir.engine.modules.hasher.HasherModule;
+import io.jmir.engine.modules.reqstore.InMemoryRequestStore;
+import io.jmir.engine.modules.timer.TimerModule;
+import io.jmir.engine.modules.wal.InMemoryWal;
+import io.jmir.engine.modules.wal.InMemoryWalStore;
 import io.jmir.protocols.app.Application;
 import io.jmir.protocols.app.ApplicationModule;
 import io.jmir.protocols.app.ReplyModule;
@@ -11,21 +17,20 @@ import io.jmir.protocols.iss.IssConfig;
 import io.jmir.protocols.iss.IssModule;
 import io.jmir.protocols.iss.IssSchema;
 
-import java.util.function.LongSupplier;
-
 /**
- * One ISS node's modules and definition: net, hasher, crypto, timer, wal, reqstore, clients, iss, app, replies.
- * Uses the test-kit stand-ins for the standard modules until they land in the engine.
+ * One ISS node's modules and definition, with the engine's standard modules: net (given), hasher, crypto, timer,
+ * wal (in memory), reqstore (in memory), clients, iss, app, replies.
  */
 public final class IssNode
 {
     public final NodeDefinition definition;
     public final IssModule iss;
     public final ClientTrackerModule clients;
-    public final TestWalModule wal;
-    public final TestRequestStoreModule store;
+    public final InMemoryWal wal;
+    public final InMemoryWalStore walStore;
+    public final InMemoryRequestStore store;
     public final ApplicationModule app;
-    public final TestCryptoModule crypto;
+    public final CryptoModule crypto;
     public final Application application;
 
     public IssNode(
@@ -33,23 +38,24 @@ public final class IssNode
         final IssConfig config,
         final Module net,
         final TestKeys keys,
-        final LongSupplier clock,
         final Application application,
         final ReplySink sink,
-        final int maxStagedBytes)
+        final int maxStagedBytes,
+        final int cryptoWorkers)
     {
         this.application = application;
         iss = new IssModule(config, nodeId);
         clients = new ClientTrackerModule(config, maxStagedBytes);
-        wal = new TestWalModule();
-        store = new TestRequestStoreModule();
+        walStore = new InMemoryWalStore();
+        wal = new InMemoryWal(walStore, "iss");
+        store = new InMemoryRequestStore();
         app = new ApplicationModule(application);
-        crypto = new TestCryptoModule(keys, nodeId);
+        crypto = new CryptoModule(keys.registry()).workers(cryptoWorkers);
         definition = IssSchema.register(new NodeDefinition(nodeId, config.nodeCount()))
             .module("net", net)
-            .module("hasher", new TestHasherModule())
+            .module("hasher", new HasherModule())
             .module("crypto", crypto)
-            .module("timer", new TestTimerModule(clock))
+            .module("timer", new TimerModule())
             .module("wal", wal)
             .module("reqstore", store)
             .module("clients", clients)

@@ -36,20 +36,17 @@ public final class IssSimulation implements AutoCloseable
         final TestKeys keys = new TestKeys(seed, clientCount, n);
         nodes = new IssNode[n];
         apps = new RecordingApp[n];
-        final Simulation[] holder = new Simulation[1];
         final SimClients[] clientHolder = new SimClients[1];
         simulation = new Simulation(new Simulation.Context().seed(seed).nodeCount(n).slotCapacity(256 * 1024)
             .duplicateProbability(duplicateProbability).latency(50_000, 2_000_000),
             (nodeId, env) ->
             {
                 apps[nodeId] = new RecordingApp();
-                nodes[nodeId] = new IssNode(nodeId, config, env.net(), keys,
-                    () -> holder[0] == null ? 0 : holder[0].nowNs(), apps[nodeId],
+                nodes[nodeId] = new IssNode(nodeId, config, env.net(), keys, apps[nodeId],
                     (node, client, requestNo, seqNo, result, offset, length) ->
-                        clientHolder[0].onReply(node, client, requestNo, seqNo, result, offset, length), 8 * 1024);
+                        clientHolder[0].onReply(node, client, requestNo, seqNo, result, offset, length), 8 * 1024, 0);
                 return nodes[nodeId].definition;
             });
-        holder[0] = simulation;
         clients = new SimClients(this, keys, config.clientAuthScheme(), n, config.f(), requestsPerClient,
             maxInFlight, 120, 0.3);
         clientHolder[0] = clients;

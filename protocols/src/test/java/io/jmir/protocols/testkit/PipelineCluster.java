@@ -13,7 +13,8 @@ import java.util.function.IntFunction;
  * n ISS nodes in the pipeline runtime in one JVM, linked by a {@link LocalNetwork}, with the test-kit stand-ins for
  * the standard modules. Each node runs its modules on {@code threadsPerNode} BLOCKING threads (1: all on one
  * shared thread; 2: protocol/app/net on one, crypto/hasher on the other, the rest shared). Slot capacities are
- * sized from the configuration so that the largest batch fits.
+ * sized from the configuration so that the largest batch fits. {@code cryptoWorkers} &gt; 0 verifies client
+ * signatures on that many worker threads per node (the crypto module's workers).
  */
 public final class PipelineCluster implements AutoCloseable
 {
@@ -22,7 +23,7 @@ public final class PipelineCluster implements AutoCloseable
     private final LocalNetwork network;
 
     public PipelineCluster(final IssConfig config, final TestKeys keys, final IntFunction<Application> apps,
-        final ReplySink sink, final int threadsPerNode)
+        final ReplySink sink, final int threadsPerNode, final int cryptoWorkers)
     {
         config.conclude();
         final int n = config.nodeCount();
@@ -34,8 +35,8 @@ public final class PipelineCluster implements AutoCloseable
             80) + 8192) * 2 - 1);
         for (int i = 0; i < n; i++)
         {
-            issNodes[i] = new IssNode(i, config, network.module(i), keys, System::nanoTime, apps.apply(i), sink,
-                staged);
+            issNodes[i] = new IssNode(i, config, network.module(i), keys, apps.apply(i), sink, staged,
+                cryptoWorkers);
             final int ring = big > 64 * 1024 ? 64 : 256;
             final Node.Context context = new Node.Context().ringSize(ring).slotCapacity(big)
                 .ringSize("app", ring / 2).ringSize("wal", ring / 2).ringSize("iss", 2 * ring).ringSize("net", 2 * ring)
