@@ -109,6 +109,8 @@ public final class IssFourNodeLocalThroughput
                 System.out.println("  node 0: " + r.stats);
             }
         }
+        System.out.printf("baseline again after the runs: Ed25519 verify, 1 core: %.0f/s%n",
+            ed25519VerifyRate(TimeUnit.SECONDS.toNanos(3)));
     }
 
     static double ed25519VerifyRate(final long durationNs)
