@@ -100,12 +100,14 @@ public final class IssFourNodeLocalThroughput
                 }
                 final Result r = run(scheme, bytes, seconds, warmup, clients, window, threads, workers);
                 System.out.printf("iss 4 nodes LocalNetwork auth=%s payload=%dB clients=%d window=%d: " +
-                    "%.0f req/s, latency us p50=%d p90=%d p99=%d p99.9=%d max=%d%s%n", scheme, bytes, clients,
+                    "%.0f req/s, latency us p50=%d p90=%d p99=%d p99.9=%d max=%d, JVM used %.2f cores%s%n", scheme,
+                    bytes, clients,
                     window, r.throughput, r.histogram.getValueAtPercentile(50) / 1000,
                     r.histogram.getValueAtPercentile(90) / 1000, r.histogram.getValueAtPercentile(99) / 1000,
-                    r.histogram.getValueAtPercentile(99.9) / 1000, r.histogram.getMaxValue() / 1000,
-                    scheme == Scheme.ED25519 ? String.format(" (%.0f%% of signature ceiling)",
-                    100 * r.throughput / (verifyRate * 2 / NODES)) : "");
+                    r.histogram.getValueAtPercentile(99.9) / 1000, r.histogram.getMaxValue() / 1000, r.coresUsed,
+                    scheme == Scheme.ED25519 ? String.format(" (%.0f%% of the 2-core signature ceiling; %.0f%% of" +
+                    " the ceiling for the cores the JVM got)", 100 * r.throughput / (verifyRate * 2 / NODES),
+                    100 * r.throughput / (verifyRate * r.coresUsed / NODES)) : "");
                 System.out.println("  node 0: " + r.stats);
             }
         }
@@ -140,7 +142,7 @@ public final class IssFourNodeLocalThroughput
         return count * 1e9 / (now - start);
     }
 
-    record Result(double throughput, Histogram histogram, IssStats stats)
+    record Result(double throughput, Histogram histogram, IssStats stats, double coresUsed)
     {
     }
 
@@ -179,10 +181,12 @@ public final class IssFourNodeLocalThroughput
             Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
             recorder.getIntervalHistogram();
             final long startCount = completed.get();
+            final long startCpu = processCpuNs();
             final long start = System.nanoTime();
             Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
             final long endCount = completed.get();
             final long end = System.nanoTime();
+            final long endCpu = processCpuNs();
             final Histogram histogram = recorder.getIntervalHistogram();
             running.set(false);
             for (final Thread thread : threads)
@@ -191,8 +195,16 @@ public final class IssFourNodeLocalThroughput
                 thread.join(TimeUnit.SECONDS.toMillis(5));
             }
             final IssStats stats = cluster.issNode(0).iss.stats();
-            return new Result((endCount - startCount) * 1e9 / (end - start), histogram, stats);
+            return new Result((endCount - startCount) * 1e9 / (end - start), histogram, stats,
+                (endCpu - startCpu) / (double)(end - start));
         }
+    }
+
+    private static long processCpuNs()
+    {
+        final java.lang.management.OperatingSystemMXBean os =
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     }
 
     private static void load(final ClusterClient client, final int payloadBytes, final AtomicBoolean running,
