@@ -12,12 +12,13 @@ import io.jmir.engine.Event;
 import io.jmir.engine.EventBuilder;
 import io.jmir.engine.Module;
 import io.jmir.engine.ModuleContext;
-import io.jmir.protocols.codecs.ClientReplyEncoder;
+import io.jmir.protocols.codecs.ClientRepliesEncoder;
 
 /**
- * The "app" module: hosts an {@link Application}. DeliverBatch: the batch is applied and one ClientReply per
- * request is emitted to the "replies" module; SnapshotRequest: the application's snapshot goes back to the
- * requesting module in a SnapshotResult; RestoreState: the application restores a snapshot.
+ * The "app" module: hosts an {@link Application}. DeliverBatch: the batch is applied and its results are emitted
+ * to the "replies" module in ClientReplies events (one per batch, split when it would not fit the slot);
+ * SnapshotRequest: the application's snapshot goes back to the requesting module in a SnapshotResult;
+ * RestoreState: the application restores a snapshot.
  * <p>
  * <b>Threading:</b> its stage thread (or the simulation) only; the application is called on it.
  */
@@ -28,7 +29,8 @@ public final class ApplicationModule implements Module
     private final SnapshotRequestDecoder snapshotRequest = new SnapshotRequestDecoder();
     private final RestoreStateDecoder restore = new RestoreStateDecoder();
     private final SnapshotResultEncoder snapshotResult = new SnapshotResultEncoder();
-    private final ClientReplyEncoder reply = new ClientReplyEncoder();
+    private static final int REPLY_OVERHEAD = 16 + 4;
+    private final ClientRepliesEncoder replies = new ClientRepliesEncoder();
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final io.jmir.protocols.codecs.MessageHeaderEncoder issHeader =
         new io.jmir.protocols.codecs.MessageHeaderEncoder();
@@ -106,14 +108,45 @@ public final class ApplicationModule implements Module
         application.apply(seqNo, batch, results);
         lastSeqNo = seqNo;
         batches++;
-        for (int i = 0; i < batch.size(); i++)
+        int next = 0;
+        while (next < batch.size())
         {
-            final EventBuilder b = emitter.event(repliesId);
-            reply.wrapAndApplyHeader(b.buffer(), b.payloadOffset(), issHeader).clientId(batch.clientId(i))
-                .requestNo(batch.requestNo(i)).nodeId(nodeId).seqNo(seqNo)
-                .putResult(results.data(), results.offset(i), results.length(i));
-            b.payload(reply).commit();
+            next = emitReplies(emitter, seqNo, next);
         }
+    }
+
+    /**
+     * One ClientReplies event with the replies from {@code first} on that fit the destination's slot.
+     *
+     * @return index of the first reply not emitted.
+     */
+    private int emitReplies(final Emitter emitter, final long seqNo, final int first)
+    {
+        final EventBuilder b = emitter.event(repliesId);
+        final int room = b.remaining() - MessageHeaderEncoder.ENCODED_LENGTH - ClientRepliesEncoder.BLOCK_LENGTH -
+            ClientRepliesEncoder.RepliesEncoder.HEADER_SIZE;
+        int end = first;
+        int bytes = 0;
+        while (end < batch.size() && bytes + REPLY_OVERHEAD + results.length(end) <= room)
+        {
+            bytes += REPLY_OVERHEAD + results.length(end);
+            end++;
+        }
+        if (end == first)
+        {
+            b.abort();
+            throw new IllegalStateException("result of request " + batch.clientId(first) + "/" +
+                batch.requestNo(first) + " (" + results.length(first) + " bytes) does not fit one replies event");
+        }
+        final ClientRepliesEncoder.RepliesEncoder group = replies.wrapAndApplyHeader(b.buffer(), b.payloadOffset(),
+            issHeader).nodeId(nodeId).seqNo(seqNo).repliesCount(end - first);
+        for (int i = first; i < end; i++)
+        {
+            group.next().clientId(batch.clientId(i)).requestNo(batch.requestNo(i))
+                .putResult(results.data(), results.offset(i), results.length(i));
+        }
+        b.payload(replies).commit();
+        return end;
     }
 
     private void onSnapshotRequest(final Event event, final Emitter emitter)

@@ -47,6 +47,7 @@ public final class IssSchema
         names[ClientProgressEncoder.TEMPLATE_ID] = "ClientProgress";
         names[ClientReplyEncoder.TEMPLATE_ID] = "ClientReply";
         names[CheckpointDataEncoder.TEMPLATE_ID] = "CheckpointData";
+        names[io.jmir.protocols.codecs.ClientRepliesEncoder.TEMPLATE_ID] = "ClientReplies";
         names[WalPrepreparedEncoder.TEMPLATE_ID] = "WalPreprepared";
         names[WalPreparedEncoder.TEMPLATE_ID] = "WalPrepared";
         names[WalCommittedEncoder.TEMPLATE_ID] = "WalCommitted";

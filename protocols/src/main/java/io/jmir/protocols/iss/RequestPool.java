@@ -4,6 +4,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.LongArrayQueue;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The protocol's view of client requests: for every client a window of request numbers
@@ -113,11 +114,11 @@ final class RequestPool
         {
             return MISSING;
         }
-        final byte[] digests = client.digests;
+        final UnsafeBuffer digests = client.digestView;
         final int base = index * DIGEST;
-        for (int i = 0; i < DIGEST; i++)
+        for (int i = 0; i < DIGEST; i += 8)
         {
-            if (digests[base + i] != digest.getByte(digestOffset + i))
+            if (digests.getLong(base + i) != digest.getLong(digestOffset + i))
             {
                 return MISSING;
             }
@@ -358,6 +359,7 @@ final class RequestPool
         final byte[] state;
         final long[] requestNo;
         final byte[] digests;
+        final UnsafeBuffer digestView;
         final ExpandableArrayBuffer[] payloads;
         final int[] lengths;
 
@@ -366,6 +368,7 @@ final class RequestPool
             state = new byte[window];
             requestNo = new long[window];
             digests = new byte[window * DIGEST];
+            digestView = new UnsafeBuffer(digests);
             payloads = new ExpandableArrayBuffer[window];
             lengths = new int[window];
         }

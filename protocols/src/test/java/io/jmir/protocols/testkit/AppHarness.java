@@ -7,7 +7,7 @@ import io.jmir.engine.Module;
 import io.jmir.engine.NodeDefinition;
 import io.jmir.protocols.app.Application;
 import io.jmir.protocols.app.ApplicationModule;
-import io.jmir.protocols.codecs.ClientReplyDecoder;
+import io.jmir.protocols.codecs.ClientRepliesDecoder;
 import org.agrona.ExpandableArrayBuffer;
 
 import java.util.List;
@@ -42,8 +42,12 @@ public final class AppHarness
         {
             throw new AssertionError("expected one reply, got " + replies.size());
         }
-        final ClientReplyDecoder reply = replies.get(0).decode(new ClientReplyDecoder());
-        reply.clientId();
+        final ClientRepliesDecoder.RepliesDecoder reply = replies.get(0).decode(new ClientRepliesDecoder()).replies();
+        if (reply.count() != 1)
+        {
+            throw new AssertionError("expected one reply, got " + reply.count());
+        }
+        reply.next().clientId();
         final byte[] result = new byte[reply.resultLength()];
         reply.getResult(result, 0, result.length);
         return result;

@@ -40,8 +40,7 @@ public final class PipelineCluster implements AutoCloseable
             final int ring = big > 64 * 1024 ? 64 : 256;
             final Node.Context context = new Node.Context().ringSize(ring).slotCapacity(big)
                 .ringSize("app", ring / 2).ringSize("wal", ring / 2).ringSize("iss", 2 * ring).ringSize("net", 2 * ring)
-                .ringSize("timer", 16).slotCapacity("timer", 1024).ringSize("replies", 1024)
-                .slotCapacity("replies", Math.max(1024, config.maxRequestBytes() + 512));
+                .ringSize("timer", 16).slotCapacity("timer", 1024);
             if (threadsPerNode >= 2)
             {
                 context.thread("n" + i + "-crypto", IdleMode.BLOCKING, -1, "crypto", "hasher");
