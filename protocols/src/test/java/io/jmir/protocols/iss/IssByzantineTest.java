@@ -1,0 +1,142 @@
+package io.jmir.protocols.iss;
+
+import io.jmir.codecs.engine.Scheme;
+import io.jmir.engine.sim.MessageMangler;
+import io.jmir.engine.sim.SimulationRunner;
+import io.jmir.protocols.codecs.CheckpointEncoder;
+import io.jmir.protocols.codecs.CommitEncoder;
+import io.jmir.protocols.codecs.MessageHeaderDecoder;
+import io.jmir.protocols.codecs.PrepareEncoder;
+import io.jmir.protocols.codecs.PreprepareEncoder;
+import io.jmir.protocols.testkit.IssSimulation;
+import io.jmir.protocols.testkit.RecordingApp;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One Byzantine node out of 4 (f = 1), through the simulation's message manglers.
+ * <ul>
+ *   <li>Node 3 votes for wrong digests (every Prepare, Commit and Checkpoint it sends is corrupted) but proposes
+ *   correctly: the 3 correct nodes still order everything, identically, exactly once.</li>
+ *   <li>Node 3 equivocates as leader (sends node 2 an empty batch instead of the real one for one slot): safety
+ *   holds — no two correct nodes deliver different batches at any sequence number; node 2 cannot deliver that
+ *   slot (fetching the batch and replacing a leader come with view change), the other correct nodes do.</li>
+ * </ul>
+ */
+class IssByzantineTest
+{
+    private static final int BYZANTINE = 3;
+
+    @Test
+    @Timeout(120)
+    void shouldOrderDespiteAByzantineVoter()
+    {
+        SimulationRunner.run(20, seed ->
+        {
+            try (IssSimulation c = new IssSimulation(seed, IssSimulation.config(4, Scheme.HMAC_SHA256, 4), 4, 15, 4,
+                0.0))
+            {
+                c.simulation().network().addMangler(BYZANTINE, IssByzantineTest::corruptVotes);
+                c.start();
+                final int expected = c.clients().expectedRequests();
+                final boolean done = c.runUntil(() -> c.clients().allCompleted() && appliedByCorrect(c, expected),
+                    TimeUnit.SECONDS.toNanos(60));
+                assertThat(c.simulation().failures()).isEmpty();
+                assertThat(done).as("correct nodes ordered everything: " + c.node(0).iss.stats()).isTrue();
+                final RecordingApp[] correct = {c.app(0), c.app(1), c.app(2)};
+                IssSimulationTest.assertSameLogs(correct);
+                IssSimulationTest.assertExactlyOnce(c.app(0), 4, 15);
+                assertThat(c.node(0).iss.stats().stableEpoch()).as("checkpoints stable without node 3")
+                    .isGreaterThanOrEqualTo(0);
+            }
+        });
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldNeverDeliverConflictingBatchesWhenALeaderEquivocates()
+    {
+        SimulationRunner.run(20, seed ->
+        {
+            try (IssSimulation c = new IssSimulation(seed, IssSimulation.config(4, Scheme.HMAC_SHA256, 4), 4, 15, 4,
+                0.0))
+            {
+                final long[] equivocatedSeqNo = {-1};
+                c.simulation().network().addMangler(BYZANTINE, (from, to, message, offset, length, output) ->
+                    equivocate(to, message, offset, length, output, equivocatedSeqNo));
+                c.start();
+                c.runUntil(() -> false, TimeUnit.SECONDS.toNanos(5));
+                assertThat(c.simulation().failures()).isEmpty();
+                assertThat(equivocatedSeqNo[0]).as("node 3 equivocated").isGreaterThanOrEqualTo(0);
+                IssSimulationTest.assertSameLogs(new RecordingApp[]{c.app(0), c.app(1), c.app(2)});
+                final List<RecordingApp.Delivered> node2 = c.app(2).log();
+                assertThat(node2.size()).as("node 2 cannot deliver the equivocated slot")
+                    .isLessThanOrEqualTo((int)equivocatedSeqNo[0]);
+                assertThat(c.app(0).log().size()).as("node 0 delivered past the equivocated slot")
+                    .isGreaterThan((int)equivocatedSeqNo[0]);
+            }
+        });
+    }
+
+    private static boolean appliedByCorrect(final IssSimulation c, final long expected)
+    {
+        return c.app(0).applied() >= expected && c.app(1).applied() >= expected && c.app(2).applied() >= expected;
+    }
+
+    private static void corruptVotes(final int from, final int to, final DirectBuffer message, final int offset,
+        final int length, final MessageMangler.Output output)
+    {
+        final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(message, offset);
+        final int template = header.templateId();
+        final int digestOffset;
+        if (template == PrepareEncoder.TEMPLATE_ID)
+        {
+            digestOffset = 8 + PrepareEncoder.digestEncodingOffset();
+        }
+        else if (template == CommitEncoder.TEMPLATE_ID)
+        {
+            digestOffset = 8 + CommitEncoder.digestEncodingOffset();
+        }
+        else if (template == CheckpointEncoder.TEMPLATE_ID)
+        {
+            digestOffset = 8 + CheckpointEncoder.digestEncodingOffset();
+        }
+        else
+        {
+            output.send(message, offset, length);
+            return;
+        }
+        final MutableDirectBuffer scratch = output.scratch();
+        scratch.putBytes(0, message, offset, length);
+        scratch.putByte(digestOffset, (byte)(scratch.getByte(digestOffset) ^ 0x5A));
+        output.send(scratch, 0, length);
+    }
+
+    private static void equivocate(final int to, final DirectBuffer message, final int offset, final int length,
+        final MessageMangler.Output output, final long[] equivocated)
+    {
+        final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(message, offset);
+        final long seqNo = header.templateId() == PreprepareEncoder.TEMPLATE_ID ?
+            message.getLong(offset + 8 + PreprepareEncoder.seqNoEncodingOffset(), java.nio.ByteOrder.LITTLE_ENDIAN) :
+            -1;
+        final int groupHeader = offset + 8 + PreprepareEncoder.BLOCK_LENGTH;
+        if (to != 2 || seqNo < 0 || (equivocated[0] >= 0 && seqNo != equivocated[0]) ||
+            message.getShort(groupHeader + 2, java.nio.ByteOrder.LITTLE_ENDIAN) == 0)
+        {
+            output.send(message, offset, length);
+            return;
+        }
+        equivocated[0] = seqNo;
+        final MutableDirectBuffer scratch = output.scratch();
+        scratch.putBytes(0, message, offset, 8 + PreprepareEncoder.BLOCK_LENGTH + 4);
+        scratch.putShort(8 + PreprepareEncoder.BLOCK_LENGTH + 2, (short)0, java.nio.ByteOrder.LITTLE_ENDIAN);
+        output.send(scratch, 0, 8 + PreprepareEncoder.BLOCK_LENGTH + 4);
+    }
+}
