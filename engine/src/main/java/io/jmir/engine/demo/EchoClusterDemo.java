@@ -16,12 +16,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code ./jmir demo}: a cluster of echo-broadcast nodes (default 4) in the pipeline runtime in one JVM over the
  * in-JVM network. Every node broadcasts {@code --requests} client requests; every node must deliver every request
- * exactly once. Prints what each node did and whether all nodes agree; exits 1 when they do not.
+ * exactly once. Clients submit in rounds of {@link #ROUND} requests per node (a closed loop that stays within the
+ * protocol's window). Prints what each node did and whether all nodes agree; exits 1 when they do not.
  * <p>
  * <b>Threading:</b> main thread only; each node runs its stages on one shared blocking thread (2-core friendly).
  */
 public final class EchoClusterDemo
 {
+    /**
+     * Requests each node submits before the demo waits for them to be delivered everywhere: echo broadcast keeps
+     * a bounded window of instances per origin ({@link EchoBroadcast#DEFAULT_WINDOW}) and has no retransmission,
+     * so a client must not run further ahead than the window.
+     */
+    static final int ROUND = 100;
+
     private EchoClusterDemo()
     {
     }
@@ -84,6 +92,10 @@ public final class EchoClusterDemo
             final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
             for (int i = 0; i < requests; i++)
             {
+                if (i > 0 && i % ROUND == 0)
+                {
+                    delivered &= awaitAll(echoNodes, i * nodeCount);
+                }
                 for (int id = 0; id < nodeCount; id++)
                 {
                     final byte[] payload = ("node " + id + " says " + i).getBytes(StandardCharsets.UTF_8);
@@ -101,11 +113,7 @@ public final class EchoClusterDemo
                     }
                 }
             }
-            final int expected = nodeCount * requests;
-            for (int id = 0; id < nodeCount; id++)
-            {
-                delivered &= echoNodes[id].app().awaitDeliveries(expected, 120, TimeUnit.SECONDS);
-            }
+            delivered &= awaitAll(echoNodes, nodeCount * requests);
         }
         finally
         {
@@ -119,6 +127,17 @@ public final class EchoClusterDemo
         }
         final double seconds = (System.nanoTime() - start) / 1e9;
         return report(echoNodes, nodes, requests, seconds, backPressured, delivered, out);
+    }
+
+    private static boolean awaitAll(final EchoNodes.EchoNode[] echoNodes, final int count)
+        throws InterruptedException
+    {
+        boolean all = true;
+        for (final EchoNodes.EchoNode node : echoNodes)
+        {
+            all &= node.app().awaitDeliveries(count, 30, TimeUnit.SECONDS);
+        }
+        return all;
     }
 
     private static boolean report(

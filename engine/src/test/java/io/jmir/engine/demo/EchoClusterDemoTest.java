@@ -16,10 +16,10 @@ class EchoClusterDemoTest
     void shouldRunTheReadmeDemoAndReportAgreement() throws Exception
     {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        final boolean ok = EchoClusterDemo.run(4, 200, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        final boolean ok = EchoClusterDemo.run(4, 450, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         final String output = bytes.toString(StandardCharsets.UTF_8);
         assertThat(ok).as(output).isTrue();
         assertThat(output).contains("OK: every node delivered every request exactly once; all nodes agree")
-            .contains("800 broadcasts delivered on 4 nodes");
+            .contains("1800 broadcasts delivered on 4 nodes");
     }
 }
