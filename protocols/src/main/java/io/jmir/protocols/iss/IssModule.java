@@ -384,10 +384,7 @@ public final class IssModule implements Module, OrdererOutput
     private void onEpochDelivered(final IssEpoch epoch)
     {
         final int moved = pool.advanceWatermarks(changedClients);
-        if (moved > 0)
-        {
-            publisher.clientProgress(epoch.epoch + 1, changedClients, moved);
-        }
+        publisher.clientProgress(epoch.epoch + 1, changedClients, moved);
         checkpoints.epochDelivered(epoch.epoch, epoch.last(), pool);
         tryEnterEpoch(epoch.epoch + 1);
     }
