@@ -77,6 +77,11 @@ final class IssInbox
         final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
         final int blockLength = header.blockLength();
         final int version = header.version();
+        if (blockLength < minimumBlockLength(header.templateId()))
+        {
+            rejected++;
+            return;
+        }
         switch (header.templateId())
         {
             case PreprepareDecoder.TEMPLATE_ID:
@@ -111,6 +116,23 @@ final class IssInbox
             default:
                 rejected++;
                 break;
+        }
+    }
+
+    private static int minimumBlockLength(final int templateId)
+    {
+        switch (templateId)
+        {
+            case PreprepareDecoder.TEMPLATE_ID:
+                return PreprepareDecoder.BLOCK_LENGTH;
+            case PrepareDecoder.TEMPLATE_ID:
+                return PrepareDecoder.BLOCK_LENGTH;
+            case CommitDecoder.TEMPLATE_ID:
+                return CommitDecoder.BLOCK_LENGTH;
+            case CheckpointDecoder.TEMPLATE_ID:
+                return CheckpointDecoder.BLOCK_LENGTH;
+            default:
+                return 0;
         }
     }
 

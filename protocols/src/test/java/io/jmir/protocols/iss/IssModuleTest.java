@@ -166,6 +166,35 @@ class IssModuleTest
         assertThat(iss.stats().rejectedMessages()).isEqualTo(1);
     }
 
+    @Test
+    void shouldCountAndDropMalformedMessagesWithoutFailing()
+    {
+        final java.util.Random random = new java.util.Random(42);
+        final PrepareEncoder valid = new PrepareEncoder();
+        valid.wrapAndApplyHeader(inner, 0, issHeader).epoch(0).seqNo(0).view(0).putDigest(new byte[32], 0, 32);
+        final int validLength = 8 + valid.encodedLength();
+        final byte[] template = new byte[validLength];
+        inner.getBytes(0, template);
+        for (int i = 0; i < 2000; i++)
+        {
+            final int length = random.nextInt(validLength + 40);
+            for (int b = 0; b < length; b++)
+            {
+                inner.putByte(b, b < validLength && random.nextInt(4) != 0 ? template[b] : (byte)random.nextInt());
+            }
+            if (length >= 8 && random.nextBoolean())
+            {
+                inner.putShort(4, (short)IssSchema.SCHEMA_ID);
+                inner.putShort(2, (short)(1 + random.nextInt(4)));
+            }
+            received(random.nextInt(6) - 1, length);
+        }
+        assertThat(iss.stats().rejectedMessages()).isPositive();
+        emitter.drain();
+        prepare(0, 0, new byte[32]);
+        assertThat(iss.stats().currentEpoch()).as("still working").isZero();
+    }
+
     private long[][] requestsInBucket(final int bucket, final int count)
     {
         final long[][] found = new long[count][];
