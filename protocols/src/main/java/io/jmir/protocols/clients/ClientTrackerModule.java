@@ -34,6 +34,8 @@ import java.util.ArrayDeque;
  *   <li>ClientProgress from the protocol (at epoch starts) moves the low watermarks; the request store retention
  *   index of new requests is the epoch.</li>
  * </ol>
+ * Module names it resolves at attach: crypto, hasher, reqstore, iss.
+ * <p>
  * <b>Threading:</b> its stage thread (or the simulation) only; see {@link Module}. Deterministic.
  */
 public final class ClientTrackerModule implements Module
