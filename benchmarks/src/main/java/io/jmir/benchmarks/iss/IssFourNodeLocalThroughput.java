@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *        ^                                                                                          -> replies]
  *        +------------------------------ f+1 matching replies (ReplyRouter) -----------------------------+
  * </pre>
- * Baseline in the same run: the single-core Ed25519 verify rate (BouncyCastle rfc8032), from which the signature
+ * Baseline in the same run: the single-core Ed25519 verify rate (BouncyCastle rfc8032; 16 keys in turn, 16-byte
+ * messages, as the requests' signed bytes with 0 B payloads), from which the signature
  * ceiling is {@code verifyRate x 2 cores / 4 nodes} (every node verifies every request).
  * <p>
  * Latency is recorded per request from first submission to completion with HdrHistogram; the load is closed-loop,
@@ -117,13 +118,18 @@ public final class IssFourNodeLocalThroughput
 
     static double ed25519VerifyRate(final long durationNs)
     {
-        final byte[] privateKey = new byte[32];
-        privateKey[0] = 1;
-        final byte[] publicKey = new byte[32];
-        Ed25519.generatePublicKey(privateKey, 0, publicKey, 0);
-        final byte[] message = new byte[80];
-        final byte[] signature = new byte[64];
-        Ed25519.sign(privateKey, 0, publicKey, 0, message, 0, message.length, signature, 0);
+        final int keys = 16;
+        final byte[][] publicKeys = new byte[keys][32];
+        final byte[][] messages = new byte[keys][16];
+        final byte[][] signatures = new byte[keys][64];
+        for (int k = 0; k < keys; k++)
+        {
+            final byte[] privateKey = new byte[32];
+            privateKey[0] = (byte)(k + 1);
+            Ed25519.generatePublicKey(privateKey, 0, publicKeys[k], 0);
+            messages[k][0] = (byte)k;
+            Ed25519.sign(privateKey, 0, publicKeys[k], 0, messages[k], 0, 16, signatures[k], 0);
+        }
         long count = 0;
         final long start = System.nanoTime();
         long now = start;
@@ -131,7 +137,8 @@ public final class IssFourNodeLocalThroughput
         {
             for (int i = 0; i < 100; i++)
             {
-                if (!Ed25519.verify(signature, 0, publicKey, 0, message, 0, message.length))
+                final int k = i & (keys - 1);
+                if (!Ed25519.verify(signatures[k], 0, publicKeys[k], 0, messages[k], 0, 16))
                 {
                     throw new IllegalStateException("verify failed");
                 }
@@ -160,8 +167,9 @@ public final class IssFourNodeLocalThroughput
         final AtomicLong completed = new AtomicLong();
         final AtomicBoolean running = new AtomicBoolean(true);
         final List<Thread> threads = new ArrayList<>();
-        try (PipelineCluster cluster = new PipelineCluster(config, keys, i -> new NoOpApp(), router,
-            threadsPerNode, cryptoWorkers))
+        final PipelineCluster cluster = new PipelineCluster(config, keys, i -> new NoOpApp(), router, threadsPerNode,
+            cryptoWorkers);
+        try
         {
             final LocalClusterSender sender = new LocalClusterSender(cluster.nodes(), TimeUnit.SECONDS.toNanos(1));
             for (int c = 0; c < clientCount; c++)
@@ -194,9 +202,19 @@ public final class IssFourNodeLocalThroughput
                 thread.interrupt();
                 thread.join(TimeUnit.SECONDS.toMillis(5));
             }
+            cluster.close();
             final IssStats stats = cluster.issNode(0).iss.stats();
+            System.out.printf("  node 0: verified %d items in %d VerifyRequests (%d invalid); tracker accepted %d, " +
+                "duplicates %d, out of window %d%n", cluster.issNode(0).crypto.verifiedItems(),
+                cluster.issNode(0).crypto.verifyRequests(), cluster.issNode(0).crypto.invalidItems(),
+                cluster.issNode(0).clients.accepted(), cluster.issNode(0).clients.duplicates(),
+                cluster.issNode(0).clients.outOfWindow());
             return new Result((endCount - startCount) * 1e9 / (end - start), histogram, stats,
                 (endCpu - startCpu) / (double)(end - start));
+        }
+        finally
+        {
+            cluster.close();
         }
     }
 

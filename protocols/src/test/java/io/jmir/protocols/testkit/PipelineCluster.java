@@ -21,6 +21,7 @@ public final class PipelineCluster implements AutoCloseable
     private final Node[] nodes;
     private final IssNode[] issNodes;
     private final LocalNetwork network;
+    private boolean closed;
 
     public PipelineCluster(final IssConfig config, final TestKeys keys, final IntFunction<Application> apps,
         final ReplySink sink, final int threadsPerNode, final int cryptoWorkers)
@@ -69,6 +70,11 @@ public final class PipelineCluster implements AutoCloseable
     @Override
     public void close()
     {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
         for (int i = 0; i < nodes.length; i++)
         {
             network.unregister(i);
