@@ -38,11 +38,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * messages, as the requests' signed bytes with 0 B payloads), from which the signature
  * ceiling is {@code verifyRate x 2 cores / 4 nodes} (every node verifies every request).
  * <p>
+ * With Ed25519 the clients' signatures are computed before the run ({@code --presign N} per client, default
+ * 2500 x (seconds + warmup + 5); 0 signs live): in a deployment clients sign on their own machines, here they would
+ * take CPU from the nodes.
+ * <p>
  * Latency is recorded per request from first submission to completion with HdrHistogram; the load is closed-loop,
  * so the figures are service latencies at saturation, not coordinated-omission-corrected open-loop latencies.
  * <p>
  * Usage: {@code java -cp benchmarks/target/benchmarks.jar io.jmir.benchmarks.iss.IssFourNodeLocalThroughput
- * [--seconds 10] [--warmup 5] [--clients 4] [--window 512] [--threads 1] [--crypto-workers 0]
+ * [--seconds 10] [--warmup 5] [--clients 4] [--window 512] [--threads 1] [--crypto-workers 0] [--presign N]
  * [--auth HMAC_SHA256|ED25519|ALL]
  * [--payload 0|500|ALL]}
  */
@@ -66,6 +70,7 @@ public final class IssFourNodeLocalThroughput
         int window = 512;
         int threads = 1;
         int workers = 0;
+        int presign = -1;
         String auth = "ALL";
         String payload = "ALL";
         for (int i = 0; i + 1 < args.length; i += 2)
@@ -78,6 +83,7 @@ public final class IssFourNodeLocalThroughput
                 case "--window" -> window = Integer.parseInt(args[i + 1]);
                 case "--threads" -> threads = Integer.parseInt(args[i + 1]);
                 case "--crypto-workers" -> workers = Integer.parseInt(args[i + 1]);
+                case "--presign" -> presign = Integer.parseInt(args[i + 1]);
                 case "--auth" -> auth = args[i + 1];
                 case "--payload" -> payload = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -99,7 +105,8 @@ public final class IssFourNodeLocalThroughput
                 {
                     continue;
                 }
-                final Result r = run(scheme, bytes, seconds, warmup, clients, window, threads, workers);
+                final int signatures = presign >= 0 ? presign : 2500 * (seconds + warmup + 5);
+                final Result r = run(scheme, bytes, seconds, warmup, clients, window, threads, workers, signatures);
                 System.out.printf("iss 4 nodes LocalNetwork auth=%s payload=%dB clients=%d window=%d: " +
                     "%.0f req/s, latency us p50=%d p90=%d p99=%d p99.9=%d max=%d, JVM used %.2f cores%s%n", scheme,
                     bytes, clients,
@@ -154,7 +161,7 @@ public final class IssFourNodeLocalThroughput
     }
 
     static Result run(final Scheme scheme, final int payloadBytes, final int seconds, final int warmup,
-        final int clientCount, final int window, final int threadsPerNode, final int cryptoWorkers)
+        final int clientCount, final int window, final int threadsPerNode, final int cryptoWorkers, final int presign)
         throws Exception
     {
         final IssConfig config = new IssConfig().nodeCount(NODES).maxBatchSize(payloadBytes == 0 ? 512 : 128)
@@ -174,8 +181,10 @@ public final class IssFourNodeLocalThroughput
             final LocalClusterSender sender = new LocalClusterSender(cluster.nodes(), TimeUnit.SECONDS.toNanos(1));
             for (int c = 0; c < clientCount; c++)
             {
-                final ClientAuthenticator auth = scheme == Scheme.ED25519 ?
-                    new Ed25519Authenticator(keys.privateKey(c), keys.publicKey(c)) :
+                final ClientAuthenticator auth = scheme == Scheme.ED25519 ? (presign > 0 ?
+                    new PresignedAuthenticator(c, keys.privateKey(c), keys.publicKey(c), presign,
+                        n -> payloadOf(payloadBytes, n)) :
+                    new Ed25519Authenticator(keys.privateKey(c), keys.publicKey(c))) :
                     new HmacAuthenticator(new byte[][]{
                         keys.macKey(c, 0), keys.macKey(c, 1), keys.macKey(c, 2), keys.macKey(c, 3)});
                 final ClusterClient client = router.register(
@@ -218,6 +227,16 @@ public final class IssFourNodeLocalThroughput
         }
     }
 
+    static byte[] payloadOf(final int payloadBytes, final long requestNo)
+    {
+        final byte[] payload = new byte[payloadBytes];
+        if (payloadBytes >= 8)
+        {
+            java.nio.ByteBuffer.wrap(payload).putLong(requestNo);
+        }
+        return payload;
+    }
+
     private static long processCpuNs()
     {
         final java.lang.management.OperatingSystemMXBean os =
@@ -228,7 +247,6 @@ public final class IssFourNodeLocalThroughput
     private static void load(final ClusterClient client, final int payloadBytes, final AtomicBoolean running,
         final Recorder recorder, final AtomicLong completed)
     {
-        final byte[] payload = new byte[payloadBytes];
         final ClusterClient.ResultListener listener = (requestNo, result, latencyNs) ->
         {
             recorder.recordValue(Math.min(latencyNs, TimeUnit.SECONDS.toNanos(60)));
@@ -239,11 +257,7 @@ public final class IssFourNodeLocalThroughput
         {
             while (running.get())
             {
-                if (payloadBytes >= 8)
-                {
-                    payload[0] = (byte)submitted;
-                }
-                client.submit(payload, listener);
+                client.submit(payloadOf(payloadBytes, submitted), listener);
                 if ((++submitted & 255) == 0)
                 {
                     client.resendOlderThan(TimeUnit.SECONDS.toNanos(2));
