@@ -3,7 +3,8 @@ package io.jmir.protocols.pbft;
 import org.agrona.DirectBuffer;
 
 /**
- * One PBFT instance ordering one ISS segment (Mir's sbinstance / pbft.go + pbftgoodcase.go): the segment's leader
+ * One PBFT instance ordering one ISS segment (Mir's sbinstance / pbft.go; the phases are in {@link PbftGoodCase},
+ * the per-sequence-number state in {@link PbftSlot}): the segment's leader
  * proposes batches for the segment's sequence numbers (pre-prepare); every node that accepts a batch persists it
  * and sends Prepare; 2f+1 matching prepares make the slot prepared (persist, send Commit); 2f+1 matching commits
  * make it committed. All outputs go through {@link OrdererOutput}; this class holds only state transitions, so
@@ -17,9 +18,8 @@ import org.agrona.DirectBuffer;
  */
 public final class PbftOrderer
 {
-    private final OrdererOutput output;
+    private final PbftGoodCase goodCase;
     private final int selfId;
-    private final int strongQuorum;
     private PbftSlot[] slots;
     private long epoch;
     private int segment;
@@ -38,9 +38,8 @@ public final class PbftOrderer
      */
     public PbftOrderer(final OrdererOutput output, final int selfId, final int strongQuorum)
     {
-        this.output = output;
         this.selfId = selfId;
-        this.strongQuorum = strongQuorum;
+        this.goodCase = new PbftGoodCase(this, output, selfId, strongQuorum);
     }
 
     /**
@@ -136,9 +135,7 @@ public final class PbftOrderer
         }
         final PbftSlot slot = slot(first + (long)nextProposal * stride);
         nextProposal++;
-        output.cutBatch(this, slot);
-        slot.hasBatch = true;
-        output.hashBatch(slot);
+        goodCase.propose(slot);
     }
 
     /**
@@ -155,13 +152,10 @@ public final class PbftOrderer
         final int from, final long view, final PbftSlot slot, final DirectBuffer refs, final int offset,
         final int count)
     {
-        if (from != leader || view != this.view || from == selfId || slot.hasBatch)
+        if (!goodCase.onPreprepare(from, view, slot, refs, offset, count))
         {
             rejectedMessages++;
-            return;
         }
-        slot.setBatch(refs, offset, count);
-        checkAndAccept(slot);
     }
 
     /**
@@ -172,9 +166,9 @@ public final class PbftOrderer
         for (int k = 0; k < length; k++)
         {
             final PbftSlot slot = slot(first + (long)k * stride);
-            if (slot.waitingForRequests)
+            if (slot.waitingForRequests && !goodCase.checkAndAccept(slot))
             {
-                checkAndAccept(slot);
+                rejectedMessages++;
             }
         }
     }
@@ -203,13 +197,7 @@ public final class PbftOrderer
      */
     public void onBatchDigest(final PbftSlot slot, final DirectBuffer digest, final int offset)
     {
-        if (!slot.hasBatch || slot.hasDigest)
-        {
-            return;
-        }
-        slot.setDigest(digest, offset);
-        output.persistPreprepare(this, slot, leader == selfId);
-        checkPrepared(slot);
+        goodCase.onBatchDigest(slot, digest, offset);
     }
 
     /**
@@ -224,12 +212,10 @@ public final class PbftOrderer
     public void onPrepare(
         final int from, final long view, final PbftSlot slot, final DirectBuffer digest, final int offset)
     {
-        if (view != this.view || !slot.votePrepare(from, digest, offset))
+        if (!goodCase.onPrepare(from, view, slot, digest, offset))
         {
             rejectedMessages++;
-            return;
         }
-        checkPrepared(slot);
     }
 
     /**
@@ -244,52 +230,9 @@ public final class PbftOrderer
     public void onCommit(
         final int from, final long view, final PbftSlot slot, final DirectBuffer digest, final int offset)
     {
-        if (view != this.view || !slot.voteCommit(from, digest, offset))
+        if (!goodCase.onCommit(from, view, slot, digest, offset))
         {
             rejectedMessages++;
-            return;
-        }
-        checkCommitted(slot);
-    }
-
-    private void checkAndAccept(final PbftSlot slot)
-    {
-        final int result = output.checkBatch(this, slot);
-        if (result == OrdererOutput.BATCH_VALID)
-        {
-            slot.waitingForRequests = false;
-            output.acceptBatch(slot);
-            output.hashBatch(slot);
-        }
-        else if (result == OrdererOutput.BATCH_MISSING)
-        {
-            slot.waitingForRequests = true;
-        }
-        else
-        {
-            slot.waitingForRequests = false;
-            slot.hasBatch = false;
-            slot.requestCount = 0;
-            rejectedMessages++;
-        }
-    }
-
-    private void checkPrepared(final PbftSlot slot)
-    {
-        if (slot.hasDigest && !slot.sentCommit && slot.matchingPrepares() >= strongQuorum)
-        {
-            slot.sentCommit = true;
-            output.persistPrepared(this, slot);
-            checkCommitted(slot);
-        }
-    }
-
-    private void checkCommitted(final PbftSlot slot)
-    {
-        if (slot.hasDigest && !slot.isCommitted && slot.matchingCommits() >= strongQuorum)
-        {
-            slot.isCommitted = true;
-            output.committed(this, slot);
         }
     }
 
