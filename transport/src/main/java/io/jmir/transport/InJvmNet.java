@@ -51,7 +51,8 @@ public final class InJvmNet extends AbstractNet implements AutoCloseable
     }
 
     /**
-     * Read this node's inbox: deliver up to the fragment limit of messages, nothing while back-pressured.
+     * Read this node's inbox: deliver up to the fragment limit of messages, nothing while back-pressured. A read
+     * that only consumed the ring's wrap-around padding is followed by a second one.
      *
      * @param nowNs   current time (unused).
      * @param emitter to emit {@code MessageReceived} with.
@@ -67,7 +68,12 @@ public final class InJvmNet extends AbstractNet implements AutoCloseable
         pollEmitter = emitter;
         try
         {
-            return inbox.controlledRead(handler, fragmentLimit);
+            final int read = inbox.controlledRead(handler, fragmentLimit);
+            if (read == 0 && inbox.size() > 0 && !emitter.isBackPressured())
+            {
+                return inbox.controlledRead(handler, fragmentLimit);
+            }
+            return read;
         }
         finally
         {
