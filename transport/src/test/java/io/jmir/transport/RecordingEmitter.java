@@ -103,6 +103,12 @@ final class RecordingEmitter implements Emitter, EventSink
     {
     }
 
+    @Override
+    public int capacity(final int destination)
+    {
+        return slot.capacity();
+    }
+
     List<Received> received()
     {
         return received;
