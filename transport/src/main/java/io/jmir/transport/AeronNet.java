@@ -129,11 +129,17 @@ public final class AeronNet extends AbstractNet implements AutoCloseable
                 AeronDirectories.deleteStale(context.dirBase(), context.clusterId(), context.nodeId());
                 driver = MediaDriver.launch(driverContext(context));
             }
-            aeron = Aeron.connect(new Aeron.Context()
+            final Aeron.Context clientContext = new Aeron.Context()
                 .aeronDirectoryName(context.aeronDirectoryName())
                 .errorHandler(context.errorHandler())
-                .clientName("jmir-net cluster=" + context.clusterId() + " node=" + context.nodeId()));
+                .clientName("jmir-net cluster=" + context.clusterId() + " node=" + context.nodeId());
+            if (context.clientCustomizer() != null)
+            {
+                context.clientCustomizer().accept(clientContext);
+            }
+            aeron = Aeron.connect(clientContext);
             counters = new NetCounters(context.clusterId(), context.nodeId(), context.nodeCount(), aeron::addCounter);
+            aeron.addCloseHandler(counters::snapshotAndDetach);
             return new AeronNet(context, driver, aeron, counters);
         }
         catch (final RuntimeException ex)

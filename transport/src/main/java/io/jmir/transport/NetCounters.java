@@ -11,8 +11,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * Bytes count whole frames: the message plus the frame's header, addressing and MAC
  * ({@link FrameCodec#OVERHEAD} bytes) on Aeron, the message plus 8 bytes in JVM.
  * <p>
- * <b>Threading:</b> written only by the net module's thread; read from any thread. After {@link #close()} the
- * last values stay readable (a snapshot is taken, the underlying counters are released).
+ * <b>Threading:</b> written only by the net module's thread; read from any thread. After {@link #close()} (or
+ * after the Aeron client closed itself) the values stay readable and keep counting in a heap snapshot; the
+ * underlying counters are released.
  */
 public final class NetCounters implements AutoCloseable
 {
@@ -234,10 +235,12 @@ public final class NetCounters implements AutoCloseable
     }
 
     /**
-     * Take the snapshot and stop reading the live counters, without releasing them (their owner, e.g. the Aeron
-     * client, releases them all at once).
+     * Take the snapshot and stop touching the live counters, without releasing them (their owner, e.g. the Aeron
+     * client, releases them all at once). From then on counting continues in the snapshot. Called by the owner at
+     * close, and by the Aeron client's close handler when the client closes itself (driver timeout): Aeron runs
+     * close handlers before it unmaps the counters, so no access to unmapped memory can follow.
      */
-    void snapshotAndDetach()
+    synchronized void snapshotAndDetach()
     {
         if (closed)
         {
@@ -256,21 +259,39 @@ public final class NetCounters implements AutoCloseable
 
     void onSent(final int peer, final int bytes)
     {
-        final int base = peer * PER_PEER;
-        peerCounters[base + MESSAGES_SENT].incrementRelease();
-        peerCounters[base + BYTES_SENT].getAndAddRelease(bytes);
+        add(peer * PER_PEER + MESSAGES_SENT, peer * PER_PEER + BYTES_SENT, bytes);
     }
 
     void onReceived(final int peer, final int bytes)
     {
-        final int base = peer * PER_PEER;
-        peerCounters[base + MESSAGES_RECEIVED].incrementRelease();
-        peerCounters[base + BYTES_RECEIVED].getAndAddRelease(bytes);
+        add(peer * PER_PEER + MESSAGES_RECEIVED, peer * PER_PEER + BYTES_RECEIVED, bytes);
     }
 
     void onDrop(final DropReason reason)
     {
-        dropCounters[reason.ordinal()].incrementRelease();
+        final int index = reason.ordinal();
+        if (closed)
+        {
+            dropSnapshot[index]++;
+        }
+        else
+        {
+            dropCounters[index].incrementRelease();
+        }
+    }
+
+    private void add(final int messagesIndex, final int bytesIndex, final int bytes)
+    {
+        if (closed)
+        {
+            peerSnapshot[messagesIndex]++;
+            peerSnapshot[bytesIndex] += bytes;
+        }
+        else
+        {
+            peerCounters[messagesIndex].incrementRelease();
+            peerCounters[bytesIndex].getAndAddRelease(bytes);
+        }
     }
 
     private long read(final int index)

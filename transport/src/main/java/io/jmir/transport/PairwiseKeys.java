@@ -1,5 +1,8 @@
 package io.jmir.transport;
 
+import io.jmir.engine.ConfigurationException;
+import org.agrona.collections.Int2ObjectHashMap;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
@@ -25,6 +28,50 @@ final class PairwiseKeys
 
     private PairwiseKeys()
     {
+    }
+
+    /**
+     * The keys one node shares with each peer: explicit ones where given, derived ones otherwise.
+     *
+     * @param nodeId        the node.
+     * @param nodeCount     nodes in the cluster.
+     * @param clusterId     id of the cluster.
+     * @param clusterSecret shared secret, or null when every peer has an explicit key.
+     * @param explicitKeys  explicit keys by peer id.
+     * @return keys indexed by peer id (null for the node itself).
+     * @throws ConfigurationException naming {@code clusterSecret} or {@code peerKey[id]} when a key is missing or
+     *                                an explicit key names no peer.
+     */
+    static byte[][] forNode(
+        final int nodeId,
+        final int nodeCount,
+        final int clusterId,
+        final byte[] clusterSecret,
+        final Int2ObjectHashMap<byte[]> explicitKeys)
+    {
+        for (final int peer : explicitKeys.keySet())
+        {
+            if (peer < 0 || peer >= nodeCount || peer == nodeId)
+            {
+                throw new ConfigurationException("peerKey[" + peer + "]", "not a peer of node " + nodeId);
+            }
+        }
+        final byte[][] keys = new byte[nodeCount][];
+        for (int peer = 0; peer < nodeCount; peer++)
+        {
+            final byte[] explicit = explicitKeys.get(peer);
+            if (peer == nodeId)
+            {
+                continue;
+            }
+            if (explicit == null && clusterSecret == null)
+            {
+                throw new ConfigurationException("clusterSecret",
+                    "required (or an explicit peerKey for every peer; missing for node " + peer + ")");
+            }
+            keys[peer] = explicit != null ? explicit.clone() : derive(clusterSecret, clusterId, nodeId, peer);
+        }
+        return keys;
     }
 
     /**

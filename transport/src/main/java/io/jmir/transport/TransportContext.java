@@ -1,5 +1,6 @@
 package io.jmir.transport;
 
+import io.aeron.Aeron;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.jmir.engine.ConfigurationException;
@@ -58,6 +59,7 @@ public final class TransportContext
     private String idleStrategy;
     private ErrorHandler errorHandler = TransportConfiguration::printError;
     private Consumer<MediaDriver.Context> driverCustomizer;
+    private Consumer<Aeron.Context> clientCustomizer;
     private String[] endpoints;
     private byte[][] keys;
 
@@ -130,7 +132,7 @@ public final class TransportContext
         require(mtu >= MIN_MTU && mtu <= MAX_MTU && mtu % FRAME_ALIGNMENT == 0, "mtu",
             "must be a multiple of " + FRAME_ALIGNMENT + " in [" + MIN_MTU + ", " + MAX_MTU + "], was " + mtu);
         concludeTermLength();
-        concludeKeys();
+        keys = PairwiseKeys.forNode(nodeId, endpoints.length, clusterId, clusterSecret, peerKeys);
         concludeDriver();
         concluded = true;
         return this;
@@ -168,37 +170,6 @@ public final class TransportContext
         require(maxFrameLength <= termLength / 8, "termLength",
             "must be at least 8 x the largest frame (" + maxFrameLength + " bytes for maxMessageSize " +
             maxMessageSize + "), was " + termLength);
-    }
-
-    private void concludeKeys()
-    {
-        keys = new byte[endpoints.length][];
-        for (int peer = 0; peer < endpoints.length; peer++)
-        {
-            if (peer == nodeId)
-            {
-                continue;
-            }
-            final byte[] explicit = peerKeys.get(peer);
-            if (explicit != null)
-            {
-                keys[peer] = explicit.clone();
-            }
-            else
-            {
-                if (clusterSecret == null)
-                {
-                    throw new ConfigurationException("clusterSecret",
-                        "required (or an explicit peerKey for every peer; missing for node " + peer + ")");
-                }
-                keys[peer] = PairwiseKeys.derive(clusterSecret, clusterId, nodeId, peer);
-            }
-        }
-        for (final int peer : peerKeys.keySet())
-        {
-            require(peer >= 0 && peer < endpoints.length && peer != nodeId, "peerKey[" + peer + "]",
-                "not a peer of node " + nodeId);
-        }
     }
 
     private void concludeDriver()
@@ -310,10 +281,8 @@ public final class TransportContext
      */
     public TransportContext clusterSecret(final byte[] secret)
     {
-        if (secret == null || secret.length < MIN_SECRET_LENGTH)
-        {
-            throw new ConfigurationException("clusterSecret", "must be at least " + MIN_SECRET_LENGTH + " bytes");
-        }
+        require(secret != null && secret.length >= MIN_SECRET_LENGTH, "clusterSecret",
+            "must be at least " + MIN_SECRET_LENGTH + " bytes");
         this.clusterSecret = secret.clone();
         return this;
     }
@@ -329,11 +298,8 @@ public final class TransportContext
      */
     public TransportContext peerKey(final int peer, final byte[] key)
     {
-        if (key == null || key.length < MIN_SECRET_LENGTH)
-        {
-            throw new ConfigurationException("peerKey[" + peer + "]", "must be at least " + MIN_SECRET_LENGTH +
-                " bytes");
-        }
+        require(key != null && key.length >= MIN_SECRET_LENGTH, "peerKey[" + peer + "]",
+            "must be at least " + MIN_SECRET_LENGTH + " bytes");
         peerKeys.put(peer, key.clone());
         return this;
     }
@@ -579,6 +545,24 @@ public final class TransportContext
     public Consumer<MediaDriver.Context> driverCustomizer()
     {
         return driverCustomizer;
+    }
+
+    /**
+     * @param customizer applied to the Aeron client's context last, before it connects (e.g. driver timeout).
+     * @return this.
+     */
+    public TransportContext clientCustomizer(final Consumer<Aeron.Context> customizer)
+    {
+        this.clientCustomizer = customizer;
+        return this;
+    }
+
+    /**
+     * @return the client customizer, or null.
+     */
+    public Consumer<Aeron.Context> clientCustomizer()
+    {
+        return clientCustomizer;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.jmir.transport;
 
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.aeron.exceptions.DriverTimeoutException;
 import io.jmir.engine.ConfigurationException;
 import org.agrona.IoUtil;
 import org.junit.jupiter.api.Test;
@@ -143,6 +144,52 @@ class AeronNetOperationsTest
         }
         finally
         {
+            TestSupport.deleteRecursively(dirBase);
+        }
+    }
+
+    @Test
+    void shouldFailLoudlyInDoWorkWhenItsDriverIsGone()
+    {
+        final File dirBase = TestSupport.newDirBase();
+        final String driverDir = new File(dirBase, "external-driver").getAbsolutePath();
+        final List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final MediaDriver driver = MediaDriver.launch(new MediaDriver.Context()
+            .aeronDirectoryName(driverDir)
+            .threadingMode(ThreadingMode.SHARED)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true));
+        try (AeronTestCluster cluster = new AeronTestCluster(2))
+        {
+            final AeronNet net = cluster.start(0, c -> c.externalDriver(driverDir).errorHandler(errors::add)
+                .clientCustomizer(client -> client.driverTimeoutMs(1000)));
+            driver.close();
+            final IllegalStateException[] failure = new IllegalStateException[1];
+            TestSupport.await(TIMEOUT, () ->
+            {
+                try
+                {
+                    return net.doWork(0, cluster.emitters[0]);
+                }
+                catch (final IllegalStateException ex)
+                {
+                    failure[0] = ex;
+                    return 0;
+                }
+            }, () -> failure[0] != null, () -> "doWork to fail after the driver stopped");
+            assertThat(failure[0]).hasMessageContaining("Aeron client is closed");
+            assertThat(errors).anySatisfy(e -> assertThat(e).isInstanceOf(DriverTimeoutException.class));
+            final long notConnected = net.counters().drops(DropReason.SEND_NOT_CONNECTED);
+            net.onEvent(events.build(0, 1, new int[]{ 1 }, new byte[8]), cluster.emitters[0]);
+            assertThat(net.counters().drops(DropReason.SEND_NOT_CONNECTED)).as("counting goes on after the client")
+                .isEqualTo(notConnected + 1);
+            assertThat(net.isConnected(1)).isFalse();
+            cluster.stop(0);
+            assertThat(net.counters().drops(DropReason.SEND_NOT_CONNECTED)).isEqualTo(notConnected + 1);
+        }
+        finally
+        {
+            driver.close();
             TestSupport.deleteRecursively(dirBase);
         }
     }
