@@ -15,10 +15,11 @@ import io.jmir.engine.ConfigurationException;
 import io.jmir.engine.Emitter;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
 /**
  * The {@code net} module on Aeron UDP. Each node listens on one UDP endpoint and holds one exclusive
- * publication per peer (docs/adr/0001-transport-per-peer-exclusive-publications.md). A {@code SendMessage} is
+ * publication per peer (docs/adr/0005-transport-per-peer-exclusive-publications.md). A {@code SendMessage} is
  * sent as one authenticated frame to each destination; frames received on the node's subscription are verified
  * and delivered as {@code MessageReceived} to the module the frame names. Messages larger than the MTU are
  * fragmented by Aeron and reassembled here.
@@ -57,6 +58,7 @@ public final class AeronNet extends AbstractNet implements AutoCloseable
     private final FrameWriter writer;
     private final FrameVerifier verifier;
     private final ControlledFragmentAssembler assembler;
+    private final ManyToOneConcurrentArrayQueue<Integer> closedSessions = new ManyToOneConcurrentArrayQueue<>(1024);
     private int pendingCount;
     private Emitter pollEmitter;
     private boolean closed;
@@ -92,7 +94,8 @@ public final class AeronNet extends AbstractNet implements AutoCloseable
         assembler = new ControlledFragmentAssembler(this::onFragment);
         try
         {
-            subscription = aeron.addSubscription("aeron:udp?endpoint=" + endpoints[nodeId], streamId);
+            subscription = aeron.addSubscription("aeron:udp?endpoint=" + endpoints[nodeId], streamId, null,
+                image -> closedSessions.offer(image.sessionId()));
         }
         catch (final RegistrationException ex)
         {
@@ -180,7 +183,8 @@ public final class AeronNet extends AbstractNet implements AutoCloseable
 
     /**
      * Poll the node's subscription: verify each frame and deliver it, at most the fragment limit per call, and
-     * nothing while the emitter is back-pressured. Also completes re-created publications.
+     * nothing while the emitter is back-pressured. Also completes re-created publications and frees the
+     * reassembly buffers of peers' sessions that went away (a peer restarted).
      *
      * @param nowNs   current time (unused).
      * @param emitter to emit {@code MessageReceived} with.
@@ -203,6 +207,10 @@ public final class AeronNet extends AbstractNet implements AutoCloseable
         if (pendingCount > 0)
         {
             work += completePendingPublications();
+        }
+        if (!closedSessions.isEmpty())
+        {
+            work += closedSessions.drain(sessionId -> assembler.freeSessionBuffer(sessionId));
         }
         if (emitter.isBackPressured())
         {
