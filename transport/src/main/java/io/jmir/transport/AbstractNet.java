@@ -146,7 +146,7 @@ abstract class AbstractNet implements Module
      * @param buffer            holding the message.
      * @param offset            of the message.
      * @param length            of the message.
-     * @param wireLength        bytes the message took on the wire (counted).
+     * @param wireLength        bytes to count with the message (0 when counted per frame).
      * @return true when delivered, false when dropped (and counted).
      */
     protected final boolean deliver(
@@ -174,7 +174,7 @@ abstract class AbstractNet implements Module
             .fromNode(fromNode)
             .putMessage(buffer, offset, length);
         builder.payload(messageReceivedEncoder).commit();
-        counters.onReceived(fromNode, wireLength);
+        counters.onReceived(fromNode, 1, wireLength);
         return true;
     }
 
@@ -232,7 +232,7 @@ abstract class AbstractNet implements Module
         }
         else if (destination == nodeId)
         {
-            counters.onSent(nodeId, length);
+            counters.onSent(nodeId, 1, length);
             deliver(emitter, destinationModule, nodeId, buffer, offset, length, length);
         }
         else

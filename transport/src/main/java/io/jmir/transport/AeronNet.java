@@ -19,9 +19,11 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
 /**
  * The {@code net} module on Aeron UDP. Each node listens on one UDP endpoint and holds one exclusive
- * publication per peer (docs/adr/0005-transport-per-peer-exclusive-publications.md). A {@code SendMessage} is
- * sent as one authenticated frame to each destination; frames received on the node's subscription are verified
- * and delivered as {@code MessageReceived} to the module the frame names. Messages larger than the MTU are
+ * publication per peer (docs/adr/0005-transport-per-peer-exclusive-publications.md). The messages of
+ * {@code SendMessage} events are coalesced per destination peer until the end of the batch
+ * ({@link #onEndOfBatch}, or the next duty cycle) into frames of up to {@link TransportContext#batchLength()}
+ * bytes, each authenticated with one MAC; frames received on the node's subscription are verified and each
+ * message is delivered as {@code MessageReceived} to the module it names. Frames larger than the MTU are
  * fragmented by Aeron and reassembled here.
  * <p>
  * <b>Never blocks.</b> An offer that is back-pressured or in an admin action is retried at most
@@ -55,11 +57,14 @@ public final class AeronNet extends AbstractNet implements AutoCloseable
     private final ExclusivePublication[] publications;
     private final long[] pendingRegistrations;
     private final Subscription subscription;
-    private final FrameWriter writer;
+    private final HmacSha256[] macs;
+    private final FrameWriter[] batches;
+    private final FrameWriter single;
     private final FrameVerifier verifier;
     private final ControlledFragmentAssembler assembler;
     private final ManyToOneConcurrentArrayQueue<Integer> closedSessions = new ManyToOneConcurrentArrayQueue<>(1024);
     private int pendingCount;
+    private int pendingBatches;
     private Emitter pollEmitter;
     private boolean closed;
 
@@ -75,7 +80,8 @@ public final class AeronNet extends AbstractNet implements AutoCloseable
         this.sendRetries = context.sendRetries();
         this.fragmentLimit = context.fragmentLimit();
         final String[] endpoints = context.endpoints();
-        final HmacSha256[] macs = new HmacSha256[nodeCount];
+        macs = new HmacSha256[nodeCount];
+        batches = new FrameWriter[nodeCount];
         channels = new String[nodeCount];
         publications = new ExclusivePublication[nodeCount];
         pendingRegistrations = new long[nodeCount];
@@ -84,13 +90,19 @@ public final class AeronNet extends AbstractNet implements AutoCloseable
             if (peer != nodeId)
             {
                 macs[peer] = new HmacSha256(context.key(peer));
+                if (context.batchLength() > 0)
+                {
+                    batches[peer] = new FrameWriter(
+                        context.clusterId(), nodeId, peer, macs[peer], context.batchLength());
+                }
                 channels[peer] = new ChannelUriStringBuilder().media("udp").endpoint(endpoints[peer])
                     .mtu(context.mtu()).termLength(context.termLength()).build();
             }
             pendingRegistrations[peer] = Aeron.NULL_VALUE;
         }
-        writer = new FrameWriter(context.clusterId(), nodeId, macs, maxMessageSize);
-        verifier = new FrameVerifier(context.clusterId(), nodeId, macs, maxMessageSize);
+        single = new FrameWriter(context.clusterId(), nodeId, nodeId, null,
+            FrameCodec.singleMessageFrameLength(maxMessageSize));
+        verifier = new FrameVerifier(context.clusterId(), nodeId, macs, maxMessageSize, context.maxFrameLength());
         assembler = new ControlledFragmentAssembler(this::onFragment);
         try
         {
@@ -203,7 +215,7 @@ public final class AeronNet extends AbstractNet implements AutoCloseable
             throw new IllegalStateException("node " + nodeId + ": Aeron client is closed (media driver at " +
                 aeronDirectoryName + " stopped or timed out)");
         }
-        int work = 0;
+        int work = flushBatches();
         if (pendingCount > 0)
         {
             work += completePendingPublications();
@@ -229,6 +241,17 @@ public final class AeronNet extends AbstractNet implements AutoCloseable
     }
 
     /**
+     * Sends the messages coalesced during the batch: one frame per peer.
+     *
+     * @param emitter unused.
+     */
+    @Override
+    public void onEndOfBatch(final Emitter emitter)
+    {
+        flushBatches();
+    }
+
+    /**
      * Closes the transport when the node stops.
      */
     @Override
@@ -247,6 +270,10 @@ public final class AeronNet extends AbstractNet implements AutoCloseable
         if (closed)
         {
             return;
+        }
+        if (!aeron.isClosed())
+        {
+            flushBatches();
         }
         closed = true;
         counters.snapshotAndDetach();
@@ -298,31 +325,94 @@ public final class AeronNet extends AbstractNet implements AutoCloseable
             counters.onDrop(DropReason.SEND_NOT_CONNECTED);
             return;
         }
-        final int frameLength = writer.write(peer, destinationModule, buffer, offset, length);
+        final FrameWriter batch = batches[peer];
+        if (batch != null && FrameCodec.OVERHEAD + length <= batch.capacity())
+        {
+            if (!batch.fits(length))
+            {
+                flush(peer, batch);
+            }
+            if (batch.isEmpty())
+            {
+                pendingBatches++;
+            }
+            batch.append(destinationModule, buffer, offset, length);
+        }
+        else
+        {
+            if (batch != null)
+            {
+                flush(peer, batch);
+            }
+            single.receiver(peer, macs[peer]);
+            single.append(destinationModule, buffer, offset, length);
+            offer(peer, single);
+        }
+    }
+
+    private int flushBatches()
+    {
+        if (pendingBatches == 0)
+        {
+            return 0;
+        }
+        int flushed = 0;
+        for (int peer = 0; peer < nodeCount; peer++)
+        {
+            final FrameWriter batch = batches[peer];
+            if (batch != null && !batch.isEmpty())
+            {
+                flush(peer, batch);
+                flushed++;
+            }
+        }
+        return flushed;
+    }
+
+    private void flush(final int peer, final FrameWriter batch)
+    {
+        if (!batch.isEmpty())
+        {
+            pendingBatches--;
+            offer(peer, batch);
+        }
+    }
+
+    private void offer(final int peer, final FrameWriter writer)
+    {
+        final int messages = writer.count();
+        final int frameLength = writer.finish();
+        writer.reset();
+        final ExclusivePublication publication = publications[peer];
+        if (closed || publication == null)
+        {
+            counters.onDrop(DropReason.SEND_PUBLICATION_CLOSED, messages);
+            return;
+        }
         int retries = 0;
         while (true)
         {
             final long result = publication.offer(writer.buffer(), 0, frameLength);
             if (result > 0)
             {
-                counters.onSent(peer, frameLength);
+                counters.onSent(peer, messages, frameLength);
                 return;
             }
             if (result == Publication.NOT_CONNECTED)
             {
-                counters.onDrop(DropReason.SEND_NOT_CONNECTED);
+                counters.onDrop(DropReason.SEND_NOT_CONNECTED, messages);
                 return;
             }
             if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
             {
-                counters.onDrop(DropReason.SEND_PUBLICATION_CLOSED);
+                counters.onDrop(DropReason.SEND_PUBLICATION_CLOSED, messages);
                 recreatePublication(peer);
                 return;
             }
             if (++retries > sendRetries)
             {
                 counters.onDrop(result == Publication.BACK_PRESSURED ?
-                    DropReason.SEND_BACK_PRESSURED : DropReason.SEND_ADMIN_ACTION);
+                    DropReason.SEND_BACK_PRESSURED : DropReason.SEND_ADMIN_ACTION, messages);
                 return;
             }
             Thread.onSpinWait();
@@ -340,11 +430,20 @@ public final class AeronNet extends AbstractNet implements AutoCloseable
         if (reason != null)
         {
             counters.onDrop(reason);
+            return Action.CONTINUE;
         }
-        else
+        final int sender = verifier.senderId();
+        final DirectBuffer frame = verifier.buffer();
+        final int entryBlockLength = verifier.entryBlockLength();
+        counters.onReceived(sender, 0, length);
+        int cursor = verifier.firstEntryOffset();
+        for (int i = 0, count = verifier.count(); i < count; i++)
         {
-            deliver(emitter, verifier.destinationModule(), verifier.senderId(), verifier.buffer(),
-                verifier.payloadOffset(), verifier.payloadLength(), length);
+            final int destinationModule = frame.getShort(cursor, FrameCodec.BYTE_ORDER) & 0xFFFF;
+            final int messageOffset = cursor + entryBlockLength + FrameCodec.LENGTH_PREFIX;
+            final int messageLength = frame.getInt(cursor + entryBlockLength, FrameCodec.BYTE_ORDER);
+            deliver(emitter, destinationModule, sender, frame, messageOffset, messageLength, 0);
+            cursor = messageOffset + messageLength;
         }
         return Action.CONTINUE;
     }

@@ -9,10 +9,13 @@ import java.nio.ByteOrder;
 /**
  * Layout of a transport frame (schema {@value #SCHEMA_ID}, template {@value #TEMPLATE_ID}):
  * <pre>
- *   message header (8) | clusterId i32 | senderId i32 | receiverId i32 | destinationModule u16
- *   | payload length u32 | payload bytes | mac length u32 (= 32) | mac (32)
+ *   message header (8) | clusterId i32 | senderId i32 | receiverId i32
+ *   | messages group header: blockLength u16 (= 2), count u16
+ *   | count x ( destinationModule u16 | payload length u32 | payload bytes )
+ *   | mac length u32 (= 32) | mac (32)
  * </pre>
- * The MAC covers bytes {@code [0, macLengthOffset)}: header, root block and the payload with its length.
+ * The MAC covers bytes {@code [0, macLengthOffset)}: header, root block and the whole messages group. A frame
+ * carries the messages a node sends to one peer within one batch, in send order.
  */
 final class FrameCodec
 {
@@ -26,12 +29,26 @@ final class FrameCodec
     static final int HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
     /** Root block length of the version this code writes. */
     static final int BLOCK_LENGTH = FrameEncoder.BLOCK_LENGTH;
+    /** Length of the messages group header. */
+    static final int GROUP_HEADER_LENGTH = FrameEncoder.MessagesEncoder.sbeHeaderSize();
+    /** Block length of one messages entry in the version this code writes. */
+    static final int ENTRY_BLOCK_LENGTH = FrameEncoder.MessagesEncoder.sbeBlockLength();
+    /** Most messages in one frame. */
+    static final int MAX_MESSAGES = FrameEncoder.MessagesEncoder.countMaxValue();
     /** Length of a var data length prefix. */
-    static final int LENGTH_PREFIX = FrameDecoder.payloadHeaderLength();
-    /** Bytes a frame adds to its message. */
-    static final int OVERHEAD = HEADER_LENGTH + BLOCK_LENGTH + LENGTH_PREFIX + LENGTH_PREFIX + HmacSha256.MAC_LENGTH;
-    /** Shortest possible frame (empty payload). */
-    static final int MIN_LENGTH = OVERHEAD;
+    static final int LENGTH_PREFIX = FrameDecoder.macHeaderLength();
+    /** Offset of the group header in frames this code writes. */
+    static final int GROUP_HEADER_OFFSET = HEADER_LENGTH + BLOCK_LENGTH;
+    /** Offset of the first message entry in frames this code writes. */
+    static final int FIRST_ENTRY_OFFSET = GROUP_HEADER_OFFSET + GROUP_HEADER_LENGTH;
+    /** Bytes a frame adds once: header, block, group header, MAC with its length. */
+    static final int FRAME_OVERHEAD = FIRST_ENTRY_OFFSET + LENGTH_PREFIX + HmacSha256.MAC_LENGTH;
+    /** Bytes each message adds: destination module and payload length. */
+    static final int MESSAGE_OVERHEAD = ENTRY_BLOCK_LENGTH + LENGTH_PREFIX;
+    /** Bytes a frame carrying one message adds to it. */
+    static final int OVERHEAD = FRAME_OVERHEAD + MESSAGE_OVERHEAD;
+    /** Bytes at the end of a frame after the messages: MAC length and MAC. */
+    static final int TRAILER_LENGTH = LENGTH_PREFIX + HmacSha256.MAC_LENGTH;
 
     private FrameCodec()
     {
@@ -39,10 +56,20 @@ final class FrameCodec
 
     /**
      * @param maxMessageSize largest message carried.
-     * @return largest frame carrying such a message.
+     * @return length of a frame carrying one such message.
      */
-    static int maxFrameLength(final int maxMessageSize)
+    static int singleMessageFrameLength(final int maxMessageSize)
     {
         return maxMessageSize + OVERHEAD;
+    }
+
+    /**
+     * @param maxMessageSize largest message.
+     * @param batchLength    largest frame of coalesced messages.
+     * @return largest frame a node sends or accepts.
+     */
+    static int maxFrameLength(final int maxMessageSize, final int batchLength)
+    {
+        return Math.max(singleMessageFrameLength(maxMessageSize), batchLength);
     }
 }

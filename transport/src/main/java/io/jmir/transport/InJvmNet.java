@@ -126,7 +126,7 @@ public final class InJvmNet extends AbstractNet implements AutoCloseable
         target.putInt(index + MODULE_OFFSET, destinationModule, BYTE_ORDER);
         target.putBytes(index + InJvmNetwork.FRAME_HEADER_LENGTH, buffer, offset, length);
         peerInbox.commit(index);
-        counters.onSent(peer, frameLength);
+        counters.onSent(peer, 1, frameLength);
     }
 
     private Action onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)

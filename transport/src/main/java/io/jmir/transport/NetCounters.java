@@ -8,8 +8,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * {@code io.aeron.samples.AeronStat} lists them next to the driver's own (labels start with {@code jmir-net});
  * the in-JVM transport keeps them in a local counters buffer.
  * <p>
- * Bytes count whole frames: the message plus the frame's header, addressing and MAC
- * ({@link FrameCodec#OVERHEAD} bytes) on Aeron, the message plus 8 bytes in JVM.
+ * Messages are counted one by one; bytes count whole frames on Aeron (messages coalesced into one frame per peer
+ * and batch, plus 60 bytes per frame and 6 per message: {@code FrameCodec}), the message plus 8 bytes in JVM.
+ * Drops count messages, except frame-level receive drops, which count frames (a bad frame's content is unknown).
  * <p>
  * <b>Threading:</b> written only by the net module's thread; read from any thread. After {@link #close()} (or
  * after the Aeron client closed itself) the values stay readable and keep counting in a heap snapshot; the
@@ -257,40 +258,51 @@ public final class NetCounters implements AutoCloseable
         closed = true;
     }
 
-    void onSent(final int peer, final int bytes)
+    void onSent(final int peer, final int messages, final int bytes)
     {
-        add(peer * PER_PEER + MESSAGES_SENT, peer * PER_PEER + BYTES_SENT, bytes);
+        add(peer * PER_PEER + MESSAGES_SENT, messages, peer * PER_PEER + BYTES_SENT, bytes);
     }
 
-    void onReceived(final int peer, final int bytes)
+    void onReceived(final int peer, final int messages, final int bytes)
     {
-        add(peer * PER_PEER + MESSAGES_RECEIVED, peer * PER_PEER + BYTES_RECEIVED, bytes);
+        add(peer * PER_PEER + MESSAGES_RECEIVED, messages, peer * PER_PEER + BYTES_RECEIVED, bytes);
     }
 
     void onDrop(final DropReason reason)
     {
+        onDrop(reason, 1);
+    }
+
+    void onDrop(final DropReason reason, final int messages)
+    {
         final int index = reason.ordinal();
         if (closed)
         {
-            dropSnapshot[index]++;
+            dropSnapshot[index] += messages;
         }
         else
         {
-            dropCounters[index].incrementRelease();
+            dropCounters[index].getAndAddRelease(messages);
         }
     }
 
-    private void add(final int messagesIndex, final int bytesIndex, final int bytes)
+    private void add(final int messagesIndex, final int messages, final int bytesIndex, final int bytes)
     {
         if (closed)
         {
-            peerSnapshot[messagesIndex]++;
+            peerSnapshot[messagesIndex] += messages;
             peerSnapshot[bytesIndex] += bytes;
         }
         else
         {
-            peerCounters[messagesIndex].incrementRelease();
-            peerCounters[bytesIndex].getAndAddRelease(bytes);
+            if (messages != 0)
+            {
+                peerCounters[messagesIndex].getAndAddRelease(messages);
+            }
+            if (bytes != 0)
+            {
+                peerCounters[bytesIndex].getAndAddRelease(bytes);
+            }
         }
     }
 

@@ -50,6 +50,10 @@ public final class TransportConfiguration
     public static final String TERM_LENGTH_PROP = "jmir.transport.term.length";
     /** Smallest derived term length: 1 MiB. */
     public static final int TERM_LENGTH_MIN_DERIVED = 1024 * 1024;
+    /** Property: largest frame of messages coalesced per peer and batch; 0 disables coalescing. */
+    public static final String BATCH_LENGTH_PROP = "jmir.transport.batch.length";
+    /** Default batch length: 16 KiB. */
+    public static final int BATCH_LENGTH_DEFAULT = 16 * 1024;
     /** Property: MTU of the publications. Default {@value #MTU_DEFAULT}. */
     public static final String MTU_PROP = "jmir.transport.mtu";
     /** Default MTU (Aeron's default). */
@@ -187,6 +191,36 @@ public final class TransportConfiguration
                 throw new ConfigurationException("endpoints", "node id is not a number in '" + trimmed + "'");
             }
             endpoint.accept(trimmed.substring(eq + 1).trim(), id);
+        }
+    }
+
+    static void applySystemProperties(final TransportContext context)
+    {
+        context.nodeId(intProperty(NODE_ID_PROP, -1))
+            .clusterId(intProperty(CLUSTER_ID_PROP, CLUSTER_ID_DEFAULT))
+            .maxMessageSize(intProperty(MAX_MESSAGE_SIZE_PROP, MAX_MESSAGE_SIZE_DEFAULT))
+            .sendRetries(intProperty(SEND_RETRIES_PROP, SEND_RETRIES_DEFAULT))
+            .fragmentLimit(intProperty(FRAGMENT_LIMIT_PROP, FRAGMENT_LIMIT_DEFAULT))
+            .streamId(intProperty(STREAM_ID_PROP, STREAM_ID_DEFAULT))
+            .termLength(intProperty(TERM_LENGTH_PROP, 0))
+            .batchLength(intProperty(BATCH_LENGTH_PROP, BATCH_LENGTH_DEFAULT))
+            .mtu(intProperty(MTU_PROP, MTU_DEFAULT))
+            .dirBase(System.getProperty(DIR_BASE_PROP, defaultDirBase()))
+            .threadingMode(threadingModeProperty())
+            .idleStrategy(System.getProperty(IDLE_STRATEGY_PROP, IDLE_STRATEGY_DEFAULT));
+        final String driver = System.getProperty(DRIVER_PROP, "embedded");
+        if ("external".equals(driver))
+        {
+            context.externalDriver(System.getProperty(AERON_DIR_PROP));
+        }
+        else if (!"embedded".equals(driver))
+        {
+            throw new ConfigurationException(DRIVER_PROP, "must be embedded or external, was '" + driver + "'");
+        }
+        final String endpointList = System.getProperty(ENDPOINTS_PROP);
+        if (endpointList != null)
+        {
+            context.endpoints(endpointList);
         }
     }
 }

@@ -14,8 +14,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
-import static io.jmir.transport.TransportConfiguration.intProperty;
-
 /**
  * Configuration of one node's Aeron transport, Aeron style: fluent setters starting from system properties
  * ({@link TransportConfiguration}), then {@link #conclude()} validates everything and derives the rest. Every
@@ -39,6 +37,7 @@ public final class TransportContext
     private static final int FRAME_ALIGNMENT = 32;
     private static final int MIN_MTU = 64;
     private static final int MAX_MTU = 65504;
+    private static final int MIN_BATCH_LENGTH = 128;
 
     private boolean concluded;
     private int nodeId;
@@ -52,7 +51,8 @@ public final class TransportContext
     private int streamId;
     private int termLength;
     private int mtu;
-    private boolean embeddedDriver;
+    private int batchLength;
+    private boolean embeddedDriver = true;
     private String aeronDirectoryName;
     private String dirBase;
     private ThreadingMode threadingMode;
@@ -70,33 +70,7 @@ public final class TransportContext
      */
     public TransportContext()
     {
-        nodeId = intProperty(TransportConfiguration.NODE_ID_PROP, -1);
-        clusterId = intProperty(TransportConfiguration.CLUSTER_ID_PROP, TransportConfiguration.CLUSTER_ID_DEFAULT);
-        maxMessageSize = intProperty(
-            TransportConfiguration.MAX_MESSAGE_SIZE_PROP, TransportConfiguration.MAX_MESSAGE_SIZE_DEFAULT);
-        sendRetries = intProperty(
-            TransportConfiguration.SEND_RETRIES_PROP, TransportConfiguration.SEND_RETRIES_DEFAULT);
-        fragmentLimit = intProperty(
-            TransportConfiguration.FRAGMENT_LIMIT_PROP, TransportConfiguration.FRAGMENT_LIMIT_DEFAULT);
-        streamId = intProperty(TransportConfiguration.STREAM_ID_PROP, TransportConfiguration.STREAM_ID_DEFAULT);
-        termLength = intProperty(TransportConfiguration.TERM_LENGTH_PROP, 0);
-        mtu = intProperty(TransportConfiguration.MTU_PROP, TransportConfiguration.MTU_DEFAULT);
-        final String driver = System.getProperty(TransportConfiguration.DRIVER_PROP, "embedded");
-        if (!"embedded".equals(driver) && !"external".equals(driver))
-        {
-            throw new ConfigurationException(TransportConfiguration.DRIVER_PROP, "must be embedded or external");
-        }
-        embeddedDriver = "embedded".equals(driver);
-        aeronDirectoryName = embeddedDriver ? null : System.getProperty(TransportConfiguration.AERON_DIR_PROP);
-        dirBase = System.getProperty(TransportConfiguration.DIR_BASE_PROP, TransportConfiguration.defaultDirBase());
-        threadingMode = TransportConfiguration.threadingModeProperty();
-        idleStrategy = System.getProperty(
-            TransportConfiguration.IDLE_STRATEGY_PROP, TransportConfiguration.IDLE_STRATEGY_DEFAULT);
-        final String endpointList = System.getProperty(TransportConfiguration.ENDPOINTS_PROP);
-        if (endpointList != null)
-        {
-            endpoints(endpointList);
-        }
+        TransportConfiguration.applySystemProperties(this);
     }
 
     /**
@@ -131,6 +105,10 @@ public final class TransportContext
         require(streamId != 0, "streamId", "must not be 0");
         require(mtu >= MIN_MTU && mtu <= MAX_MTU && mtu % FRAME_ALIGNMENT == 0, "mtu",
             "must be a multiple of " + FRAME_ALIGNMENT + " in [" + MIN_MTU + ", " + MAX_MTU + "], was " + mtu);
+        require(batchLength == 0 || (batchLength >= MIN_BATCH_LENGTH &&
+            batchLength <= TransportConfiguration.MAX_MESSAGE_SIZE_LIMIT), "batchLength",
+            "must be 0 (no coalescing) or in [" + MIN_BATCH_LENGTH + ", " +
+            TransportConfiguration.MAX_MESSAGE_SIZE_LIMIT + "], was " + batchLength);
         concludeTermLength();
         keys = PairwiseKeys.forNode(nodeId, endpoints.length, clusterId, clusterSecret, peerKeys);
         concludeDriver();
@@ -159,7 +137,7 @@ public final class TransportContext
 
     private void concludeTermLength()
     {
-        final int maxFrameLength = FrameCodec.maxFrameLength(maxMessageSize);
+        final int maxFrameLength = maxFrameLength();
         if (termLength == 0)
         {
             termLength = Math.max(TransportConfiguration.TERM_LENGTH_MIN_DERIVED,
@@ -396,6 +374,35 @@ public final class TransportContext
     public int termLength()
     {
         return termLength;
+    }
+
+    /**
+     * @param batchLength largest frame of coalesced messages: the messages sent to one peer within one batch
+     *                    (until {@code onEndOfBatch} or the next duty cycle) travel in frames of up to this many
+     *                    bytes with one MAC each; 0 sends every message in a frame of its own (property
+     *                    {@value TransportConfiguration#BATCH_LENGTH_PROP}). Same value on every node.
+     * @return this.
+     */
+    public TransportContext batchLength(final int batchLength)
+    {
+        this.batchLength = batchLength;
+        return this;
+    }
+
+    /**
+     * @return largest frame of coalesced messages, 0 for none.
+     */
+    public int batchLength()
+    {
+        return batchLength;
+    }
+
+    /**
+     * @return largest frame sent or accepted: a single maximum-size message or a full batch.
+     */
+    public int maxFrameLength()
+    {
+        return FrameCodec.maxFrameLength(maxMessageSize, batchLength);
     }
 
     /**

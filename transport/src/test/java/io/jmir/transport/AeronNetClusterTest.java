@@ -87,6 +87,45 @@ class AeronNetClusterTest
         }
     }
 
+    @Test
+    void shouldCoalesceMessagesPerPeerWithinABatchAndKeepTheirOrder()
+    {
+        try (AeronTestCluster cluster = new AeronTestCluster(3))
+        {
+            cluster.start(0, c -> c.batchLength(4096));
+            cluster.start(1, c -> c.batchLength(4096));
+            final AeronNet unbatched = cluster.start(2, c -> c.batchLength(0));
+            cluster.awaitConnected(TIMEOUT);
+            final List<byte[]> sent = new ArrayList<>();
+            for (int i = 0; i < 101; i++)
+            {
+                final byte[] message = message(0, i, i == 50 ? 10_000 : 100);
+                sent.add(message);
+                cluster.nets[0].onEvent(events.build(NET, DEST_MODULE, new int[]{ 1 }, message), cluster.emitters[0]);
+            }
+            cluster.nets[0].onEndOfBatch(cluster.emitters[0]);
+            for (int i = 0; i < 10; i++)
+            {
+                unbatched.onEvent(events.build(NET, DEST_MODULE, new int[]{ 1 }, message(2, i, 100)),
+                    cluster.emitters[2]);
+            }
+            cluster.await(TIMEOUT, () -> cluster.emitters[1].messages() == 111, "111 messages delivered");
+
+            final List<byte[]> fromNode0 = new ArrayList<>();
+            cluster.emitters[1].received().stream().filter(r -> r.fromNode() == 0).forEach(r -> fromNode0.add(
+                r.message()));
+            assertThat(fromNode0).containsExactlyElementsOf(sent);
+            final int smallPerFrame = (4096 - FrameCodec.FRAME_OVERHEAD) / (FrameCodec.MESSAGE_OVERHEAD + 100);
+            assertThat(smallPerFrame).isEqualTo(38);
+            final int frames = 2 + 1 + 2;
+            assertThat(cluster.nets[0].counters().bytesSent(1))
+                .isEqualTo(frames * FrameCodec.FRAME_OVERHEAD + 101 * FrameCodec.MESSAGE_OVERHEAD + 100 * 100 + 10_000);
+            assertThat(unbatched.counters().bytesSent(1)).isEqualTo(10 * (FrameCodec.OVERHEAD + 100));
+            assertThat(cluster.nets[1].counters().bytesReceived(0)).isEqualTo(cluster.nets[0].counters().bytesSent(1));
+            assertThat(cluster.nets[1].counters().messagesReceived(0)).isEqualTo(101);
+        }
+    }
+
     private static boolean allReceived(final AeronTestCluster cluster, final int expected)
     {
         for (final RecordingEmitter emitter : cluster.emitters)
@@ -161,6 +200,8 @@ class AeronNetClusterTest
                     cluster.emitters[1]);
                 cluster.nets[2].onEvent(events.build(NET, DEST_MODULE, new int[]{ 0 }, message(2, i, 40)),
                     cluster.emitters[2]);
+                cluster.nets[1].onEndOfBatch(cluster.emitters[1]);
+                cluster.nets[2].onEndOfBatch(cluster.emitters[2]);
             }
             cluster.await(TIMEOUT, () -> honest.counters().receiveDrops() == 20, "20 forged frames dropped");
             assertThat(honest.counters().drops(DropReason.RECV_BAD_MAC)).isEqualTo(10);
@@ -232,11 +273,18 @@ class AeronNetClusterTest
         int sent = 0;
         while (received[0] < target)
         {
+            if (sent == count)
+            {
+                cluster.nets[0].onEndOfBatch(cluster.emitters[0]);
+            }
             if (sent < count && cluster.nets[0].counters().messagesSent(1) - received[0] < 64)
             {
                 cluster.nets[0].onEvent(events.build(NET, DEST_MODULE, destinations, payload, 0, 64 + (sent & 511)),
                     cluster.emitters[0]);
-                sent++;
+                if ((++sent & 3) == 0)
+                {
+                    cluster.nets[0].onEndOfBatch(cluster.emitters[0]);
+                }
             }
             if (cluster.nets[1].doWork(0, cluster.emitters[1]) == 0)
             {

@@ -34,6 +34,7 @@ class AeronNetFuzzTest
     private final UnsafeBuffer message = new UnsafeBuffer(new byte[1024]);
     private final Map<DropReason, Long> expected = new EnumMap<>(DropReason.class);
     private final SendMessageEvents events = new SendMessageEvents(2048);
+    private final UnsafeBuffer zeros = new UnsafeBuffer(new byte[1024]);
     private long expectedUnclassified;
 
     @Test
@@ -117,7 +118,6 @@ class AeronNetFuzzTest
     private int badFrame(final Fuzz fuzz, final int i)
     {
         final int messageLength = random.nextInt(300);
-        final UnsafeBuffer payload = new UnsafeBuffer(new byte[messageLength]);
         switch (i % 9)
         {
             case 0:
@@ -132,13 +132,13 @@ class AeronNetFuzzTest
             }
             case 1:
             {
-                final int length = copy(fuzz.valid, fuzz.valid.write(1, DEST_MODULE, payload, 0, messageLength));
+                final int length = frame(fuzz.valid, DEST_MODULE, messageLength);
                 expectedUnclassified++;
                 return random.nextInt(length);
             }
             case 2:
             {
-                final int length = copy(fuzz.valid, fuzz.valid.write(1, DEST_MODULE, payload, 0, messageLength));
+                final int length = frame(fuzz.valid, DEST_MODULE, messageLength);
                 final int[] bits = random.ints(0, length * 8).distinct().limit(1 + random.nextInt(3)).toArray();
                 for (final int bit : bits)
                 {
@@ -149,23 +149,23 @@ class AeronNetFuzzTest
             }
             case 3:
                 expectedUnclassified++;
-                return copy(fuzz.valid, fuzz.valid.write(1, DEST_MODULE, payload, 0, messageLength)) +
+                return frame(fuzz.valid, DEST_MODULE, messageLength) +
                     1 + random.nextInt(16);
             case 4:
                 return expect(DropReason.RECV_WRONG_CLUSTER,
-                    copy(fuzz.otherCluster, fuzz.otherCluster.write(1, DEST_MODULE, payload, 0, messageLength)));
+                    frame(fuzz.otherCluster, DEST_MODULE, messageLength));
             case 5:
                 return expect(DropReason.RECV_UNKNOWN_SENDER,
-                    copy(fuzz.outsider, fuzz.outsider.write(1, DEST_MODULE, payload, 0, messageLength)));
+                    frame(fuzz.outsider, DEST_MODULE, messageLength));
             case 6:
                 return expect(DropReason.RECV_WRONG_RECEIVER,
-                    copy(fuzz.valid, fuzz.valid.write(2, DEST_MODULE, payload, 0, messageLength)));
+                    frame(fuzz.toNode2, DEST_MODULE, messageLength));
             case 7:
                 return expect(DropReason.RECV_BAD_MAC,
-                    copy(fuzz.wrongKey, fuzz.wrongKey.write(1, DEST_MODULE, payload, 0, messageLength)));
+                    frame(fuzz.wrongKey, DEST_MODULE, messageLength));
             default:
                 return expect(DropReason.RECV_UNKNOWN_MODULE,
-                    copy(fuzz.valid, fuzz.valid.write(1, 999, payload, 0, messageLength)));
+                    frame(fuzz.valid, 999, messageLength, 1));
         }
     }
 
@@ -175,8 +175,19 @@ class AeronNetFuzzTest
         return length;
     }
 
-    private int copy(final FrameWriter writer, final int length)
+    private int frame(final FrameWriter writer, final int module, final int messageLength)
     {
+        return frame(writer, module, messageLength, 1 + random.nextInt(3));
+    }
+
+    private int frame(final FrameWriter writer, final int module, final int messageLength, final int messages)
+    {
+        for (int i = 0; i < messages; i++)
+        {
+            writer.append(module, zeros, 0, messageLength / messages);
+        }
+        final int length = writer.finish();
+        writer.reset();
         bad.putBytes(0, writer.buffer(), 0, length);
         return length;
     }
@@ -184,19 +195,19 @@ class AeronNetFuzzTest
     private static final class Fuzz
     {
         final FrameWriter valid;
+        final FrameWriter toNode2;
         final FrameWriter otherCluster;
         final FrameWriter outsider;
         final FrameWriter wrongKey;
 
         Fuzz(final AeronTestCluster cluster)
         {
-            final int max = AeronTestCluster.MAX_MESSAGE_SIZE;
-            valid = FrameVerifierTest.writer(cluster.clusterId, 0, cluster.secret, max);
-            otherCluster = FrameVerifierTest.writer(cluster.clusterId + 1, 0, cluster.secret, max);
-            final HmacSha256[] outsiderKeys = new HmacSha256[2];
-            outsiderKeys[1] = new HmacSha256(cluster.secret);
-            outsider = new FrameWriter(cluster.clusterId, 7, outsiderKeys, max);
-            wrongKey = FrameVerifierTest.writer(cluster.clusterId, 0, TestSupport.randomSecret(), max);
+            final int capacity = 4096;
+            valid = FrameVerifierTest.writer(cluster.clusterId, 0, 1, cluster.secret, capacity);
+            toNode2 = FrameVerifierTest.writer(cluster.clusterId, 0, 2, cluster.secret, capacity);
+            otherCluster = FrameVerifierTest.writer(cluster.clusterId + 1, 0, 1, cluster.secret, capacity);
+            outsider = new FrameWriter(cluster.clusterId, 7, 1, new HmacSha256(cluster.secret), capacity);
+            wrongKey = FrameVerifierTest.writer(cluster.clusterId, 0, 1, TestSupport.randomSecret(), capacity);
         }
     }
 }
