@@ -44,6 +44,10 @@ class TransportContextTest
         assertThat(context.key(0)).isEqualTo(PairwiseKeys.derive(new byte[16], 9, 1, 0));
         assertThat(context.key(1)).isNull();
         assertThat(context.embeddedDriver()).isTrue();
+        assertThat(context.batchLength()).isEqualTo(TransportConfiguration.BATCH_LENGTH_DEFAULT);
+        assertThat(context.maxFrameLength()).isEqualTo(300_000 + FrameCodec.OVERHEAD);
+        assertThat(valid().batchLength(0).conclude().maxFrameLength()).isEqualTo(
+            TransportConfiguration.MAX_MESSAGE_SIZE_DEFAULT + FrameCodec.OVERHEAD);
         assertThat(context.newIdleStrategy()).isInstanceOf(org.agrona.concurrent.BackoffIdleStrategy.class);
     }
 
@@ -78,6 +82,8 @@ class TransportContextTest
         assertKey(c -> c.maxMessageSize(100_000).termLength(512 * 1024), "termLength");
         assertKey(c -> c.termLength(3 * 1024 * 1024), "termLength");
         assertKey(c -> c.mtu(1000), "mtu");
+        assertKey(c -> c.batchLength(100), "batchLength");
+        assertKey(c -> c.maxMessageSize(1000).batchLength(1024 * 1024).termLength(1024 * 1024), "termLength");
         assertKey(c -> c.sendRetries(-1), "sendRetries");
         assertKey(c -> c.fragmentLimit(0), "fragmentLimit");
         assertKey(c -> c.streamId(0), "streamId");
