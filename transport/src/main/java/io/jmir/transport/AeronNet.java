@@ -19,7 +19,7 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
 /**
  * The {@code net} module on Aeron UDP. Each node listens on one UDP endpoint and holds one exclusive
- * publication per peer (docs/adr/0005-transport-per-peer-exclusive-publications.md). The messages of
+ * publication per peer (docs/adr/0020-transport-per-peer-exclusive-publications.md). The messages of
  * {@code SendMessage} events are coalesced per destination peer until the end of the batch
  * ({@link #onEndOfBatch}, or the next duty cycle) into frames of up to {@link TransportContext#batchLength()}
  * bytes, each authenticated with one MAC; frames received on the node's subscription are verified and each
