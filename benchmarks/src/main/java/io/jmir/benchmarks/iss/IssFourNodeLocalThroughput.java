@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * End-to-end ordering throughput and latency of ISS with PBFT orderers: 4 nodes in one JVM (pipeline runtime,
- * in-JVM LocalNetwork), closed-loop pipelined clients (each keeps {@code window} requests outstanding, submits to
+ * in-JVM LocalNetwork, or with {@code --net aeron} the transport's AeronNet over UDP on 127.0.0.1 with 4 embedded
+ * drivers), closed-loop pipelined clients (each keeps {@code window} requests outstanding, submits to
  * all 4 nodes, completes at f+1 = 2 matching replies), a no-op application (results are empty): what is measured is
  * admission (authentication, digest, store), ordering (3 PBFT phases, WAL append with follow-ups) and delivery.
  * <pre>
@@ -47,7 +48,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>
  * Usage: {@code java -cp benchmarks/target/benchmarks.jar io.jmir.benchmarks.iss.IssFourNodeLocalThroughput
  * [--seconds 10] [--warmup 5] [--clients 4] [--window 512] [--threads 1] [--crypto-workers 0] [--presign N]
- * [--auth HMAC_SHA256|ED25519|ALL]
+ * [--net local|aeron] [--auth HMAC_SHA256|ED25519|ALL]
  * [--payload 0|500|ALL]}
  */
 public final class IssFourNodeLocalThroughput
@@ -71,6 +72,7 @@ public final class IssFourNodeLocalThroughput
         int threads = 1;
         int workers = 0;
         int presign = -1;
+        String net = "local";
         String auth = "ALL";
         String payload = "ALL";
         for (int i = 0; i + 1 < args.length; i += 2)
@@ -84,6 +86,7 @@ public final class IssFourNodeLocalThroughput
                 case "--threads" -> threads = Integer.parseInt(args[i + 1]);
                 case "--crypto-workers" -> workers = Integer.parseInt(args[i + 1]);
                 case "--presign" -> presign = Integer.parseInt(args[i + 1]);
+                case "--net" -> net = args[i + 1];
                 case "--auth" -> auth = args[i + 1];
                 case "--payload" -> payload = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -106,8 +109,9 @@ public final class IssFourNodeLocalThroughput
                     continue;
                 }
                 final int signatures = presign >= 0 ? presign : 2500 * (seconds + warmup + 5);
-                final Result r = run(scheme, bytes, seconds, warmup, clients, window, threads, workers, signatures);
-                System.out.printf("iss 4 nodes LocalNetwork auth=%s payload=%dB clients=%d window=%d: " +
+                final Result r = run(scheme, bytes, seconds, warmup, clients, window, threads, workers, signatures,
+                    net);
+                System.out.printf("iss 4 nodes " + net + " auth=%s payload=%dB clients=%d window=%d: " +
                     "%.0f req/s, latency us p50=%d p90=%d p99=%d p99.9=%d max=%d, JVM used %.2f cores%s%n", scheme,
                     bytes, clients,
                     window, r.throughput, r.histogram.getValueAtPercentile(50) / 1000,
@@ -161,7 +165,8 @@ public final class IssFourNodeLocalThroughput
     }
 
     static Result run(final Scheme scheme, final int payloadBytes, final int seconds, final int warmup,
-        final int clientCount, final int window, final int threadsPerNode, final int cryptoWorkers, final int presign)
+        final int clientCount, final int window, final int threadsPerNode, final int cryptoWorkers, final int presign,
+        final String net)
         throws Exception
     {
         final IssConfig config = new IssConfig().nodeCount(NODES).maxBatchSize(payloadBytes == 0 ? 512 : 128)
@@ -174,8 +179,11 @@ public final class IssFourNodeLocalThroughput
         final AtomicLong completed = new AtomicLong();
         final AtomicBoolean running = new AtomicBoolean(true);
         final List<Thread> threads = new ArrayList<>();
+        final java.nio.file.Path aeronDirs = net.equals("aeron") ?
+            java.nio.file.Files.createTempDirectory("jmir-iss-bench-aeron") : null;
+        final io.jmir.transport.AeronNet[] nets = aeronDirs == null ? null : connectedAeronNets(aeronDirs, config);
         final PipelineCluster cluster = new PipelineCluster(config, keys, i -> new NoOpApp(), router, threadsPerNode,
-            cryptoWorkers);
+            cryptoWorkers, nets == null ? null : i -> nets[i]);
         try
         {
             final LocalClusterSender sender = new LocalClusterSender(cluster.nodes(), TimeUnit.SECONDS.toNanos(1));
@@ -211,6 +219,14 @@ public final class IssFourNodeLocalThroughput
                 thread.interrupt();
                 thread.join(TimeUnit.SECONDS.toMillis(5));
             }
+            for (final io.jmir.engine.Node node : cluster.nodes())
+            {
+                if (node.failure() != null || !node.isRunning())
+                {
+                    System.out.println("  node " + node.definition().nodeId() + " failed: " + node.failure());
+                }
+            }
+            System.out.println("  node 0 counters: " + cluster.nodes()[0].counters());
             cluster.close();
             final IssStats stats = cluster.issNode(0).iss.stats();
             System.out.printf("  node 0: verified %d items in %d VerifyRequests (%d invalid); tracker accepted %d, " +
@@ -224,6 +240,69 @@ public final class IssFourNodeLocalThroughput
         finally
         {
             cluster.close();
+            if (aeronDirs != null)
+            {
+                deleteRecursively(aeronDirs.toFile());
+            }
+        }
+    }
+
+    /**
+     * Launch the 4 AeronNets and wait until every publication is connected: the transport drops messages to a
+     * peer that is not connected yet, and ISS has no retransmission before view change.
+     */
+    private static io.jmir.transport.AeronNet[] connectedAeronNets(final java.nio.file.Path dirs,
+        final IssConfig config) throws InterruptedException
+    {
+        final io.jmir.transport.AeronNet[] nets = new io.jmir.transport.AeronNet[NODES];
+        for (int i = 0; i < NODES; i++)
+        {
+            nets[i] = aeronNet(i, dirs, config);
+        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        for (int i = 0; i < NODES; i++)
+        {
+            for (int peer = 0; peer < NODES; peer++)
+            {
+                while (peer != i && !nets[i].isConnected(peer))
+                {
+                    if (System.nanoTime() > deadline)
+                    {
+                        throw new IllegalStateException("node " + i + " not connected to " + peer);
+                    }
+                    Thread.sleep(10);
+                }
+            }
+        }
+        return nets;
+    }
+
+    private static io.jmir.transport.AeronNet aeronNet(final int nodeId, final java.nio.file.Path dirs,
+        final IssConfig config)
+    {
+        final io.jmir.transport.TransportContext context = new io.jmir.transport.TransportContext().nodeId(nodeId)
+            .clusterId(5).clusterSecret("jmir-iss-benchmark-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            .dirBase(dirs.toString()).maxMessageSize(Math.max(262144, config.maxBatchSize() * 64 + 4096));
+        for (int i = 0; i < NODES; i++)
+        {
+            context.endpoint(i, "127.0.0.1:" + (23400 + i));
+        }
+        return io.jmir.transport.AeronNet.launch(context);
+    }
+
+    private static void deleteRecursively(final java.io.File file)
+    {
+        final java.io.File[] children = file.listFiles();
+        if (children != null)
+        {
+            for (final java.io.File child : children)
+            {
+                deleteRecursively(child);
+            }
+        }
+        if (!file.delete() && file.exists())
+        {
+            System.err.println("could not delete " + file);
         }
     }
 

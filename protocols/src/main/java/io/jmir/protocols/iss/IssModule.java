@@ -65,6 +65,8 @@ public final class IssModule implements Module, OrdererOutput
     private long delivered;
     private long droppedRequests;
     private long recoveredEntries;
+    private long timerFirings;
+    private long proposals;
 
     /**
      * @param config    cluster parameters; validated here ({@link IssConfig#conclude()}).
@@ -140,6 +142,7 @@ public final class IssModule implements Module, OrdererOutput
                     break;
                 case EngineEvents.TIMER_FIRED:
                     nowNs = event.decode(timerFired).nowNs();
+                    timerFirings++;
                     maybePropose();
                     break;
                 case EngineEvents.SNAPSHOT_RESULT:
@@ -309,6 +312,7 @@ public final class IssModule implements Module, OrdererOutput
                 if (readyFor(orderer) >= config.maxBatchSize() || nowNs - lastProposalNs >= config.batchTimeoutNs())
                 {
                     lastProposalNs = nowNs;
+                    proposals++;
                     orderer.propose();
                 }
                 else
@@ -504,7 +508,8 @@ public final class IssModule implements Module, OrdererOutput
         }
         return new IssStats(currentEpoch(), checkpoints.stableEpoch(), nextDeliver, delivered, liveEpochs,
             pool.heldRequests(), pool.queuedEntries(), inbox.bufferedBytes(), checkpoints.liveTrackers(),
-            rejected + inbox.rejected() + checkpoints.ignoredMessages(), droppedRequests, recoveredEntries);
+            rejected + inbox.rejected() + checkpoints.ignoredMessages(), droppedRequests, recoveredEntries,
+            timerFirings, proposals);
     }
 
     DirectBuffer scratchDigest()

@@ -18,6 +18,8 @@ package io.jmir.protocols.iss;
  * @param rejectedMessages protocol messages rejected or ignored.
  * @param droppedRequests  ready requests not admitted (duplicate or outside the watermarks).
  * @param recoveredEntries WAL entries replayed at start (counted; replay is the crash-recovery issue's).
+ * @param timerFirings     TimerFired events received.
+ * @param proposals        batches this node proposed as a leader.
  */
 public record IssStats(
     long currentEpoch,
@@ -31,6 +33,8 @@ public record IssStats(
     int liveCheckpoints,
     long rejectedMessages,
     long droppedRequests,
-    long recoveredEntries)
+    long recoveredEntries,
+    long timerFirings,
+    long proposals)
 {
 }

@@ -1,6 +1,7 @@
 package io.jmir.protocols.testkit;
 
 import io.jmir.engine.IdleMode;
+import io.jmir.engine.Module;
 import io.jmir.engine.Node;
 import io.jmir.engine.net.LocalNetwork;
 import io.jmir.protocols.app.Application;
@@ -26,6 +27,15 @@ public final class PipelineCluster implements AutoCloseable
     public PipelineCluster(final IssConfig config, final TestKeys keys, final IntFunction<Application> apps,
         final ReplySink sink, final int threadsPerNode, final int cryptoWorkers)
     {
+        this(config, keys, apps, sink, threadsPerNode, cryptoWorkers, null);
+    }
+
+    /**
+     * @param nets the "net" module of each node (e.g. the transport's AeronNet), or null for a LocalNetwork.
+     */
+    public PipelineCluster(final IssConfig config, final TestKeys keys, final IntFunction<Application> apps,
+        final ReplySink sink, final int threadsPerNode, final int cryptoWorkers, final IntFunction<Module> nets)
+    {
         config.conclude();
         final int n = config.nodeCount();
         network = new LocalNetwork(n);
@@ -36,8 +46,8 @@ public final class PipelineCluster implements AutoCloseable
             80) + 8192) * 2 - 1);
         for (int i = 0; i < n; i++)
         {
-            issNodes[i] = new IssNode(i, config, network.module(i), keys, apps.apply(i), sink, staged,
-                cryptoWorkers);
+            issNodes[i] = new IssNode(i, config, nets == null ? network.module(i) : nets.apply(i), keys,
+                apps.apply(i), sink, staged, cryptoWorkers);
             final int ring = big > 64 * 1024 ? 64 : 256;
             final Node.Context context = new Node.Context().ringSize(ring).slotCapacity(big)
                 .ringSize("app", ring / 2).ringSize("wal", ring / 2).ringSize("iss", 2 * ring).ringSize("net", 2 * ring)
