@@ -227,6 +227,14 @@ public final class IssFourNodeLocalThroughput
                 }
             }
             System.out.println("  node 0 counters: " + cluster.nodes()[0].counters());
+            if (nets != null)
+            {
+                for (int i = 0; i < NODES; i++)
+                {
+                    System.out.println("  node " + i + " transport: send drops " + nets[i].counters().sendDrops() +
+                        ", receive drops " + nets[i].counters().receiveDrops());
+                }
+            }
             cluster.close();
             final IssStats stats = cluster.issNode(0).iss.stats();
             System.out.printf("  node 0: verified %d items in %d VerifyRequests (%d invalid); tracker accepted %d, " +
