@@ -19,6 +19,7 @@ import java.util.List;
 
 /**
  * A deterministic protocol stand-in: on Tick{nowNs = retention index, tickCount = n} it appends n WAL entries
+ * (a negative nowNs = -d gives each entry the retention index value / d)
  * (each entry a Tick message whose tickCount is the next value) and gives each append a follow-up Tick with the same
  * value to the sink. On WalEntryLoaded it records the recovered entry and continues numbering after it.
  */
@@ -70,7 +71,8 @@ public final class TestProtocol implements Module
                 final long count = tickDecoder.tickCount();
                 for (long i = 0; i < count; i++)
                 {
-                    append(emitter, retention, nextValue++);
+                    final long value = nextValue++;
+                    append(emitter, retention < 0 ? value / -retention : retention, value);
                 }
             }
             case WalEntryLoadedDecoder.TEMPLATE_ID ->
