@@ -102,7 +102,8 @@ class ChronicleWalKillTest
             assertThat(acknowledged).as("acknowledged entries").hasSizeGreaterThan(KILLS);
             assertThat(checked).isPositive();
             System.out.printf("kill -9 test: %d kills in %d ms (seed %d), %d acknowledged entries, %d checked, " +
-                "WAL holds values %d..%d, truncated below retention index %d, %d entries below it still in undeleted cycles%n",
+                "WAL holds values %d..%d, truncated below retention index %d, " +
+                "%d entries below it still in undeleted cycles%n",
                 kills, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), seed, acknowledged.size(), checked,
                 first, last, truncatedBelow, report.entriesBelowTruncation());
         }
