@@ -185,7 +185,15 @@ public final class EventBuilder
         {
             throw new IllegalStateException("no follow-up is open: use commit() for the top-level event");
         }
+        final int start = envelopeStarts[depth];
+        final int destination = EnvelopeLayout.destination(buffer, start);
         closeEnvelope();
+        final int length = cursor - start;
+        final int capacity = sink.capacity(destination);
+        if (length > capacity)
+        {
+            throw new EventTooLargeException(length, capacity);
+        }
         return this;
     }
 

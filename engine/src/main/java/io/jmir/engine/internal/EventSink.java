@@ -20,4 +20,13 @@ public interface EventSink
      * The claimed space is abandoned; nothing becomes visible.
      */
     void abort();
+
+    /**
+     * Largest envelope the given module accepts (its slot capacity); follow-ups are checked against it when
+     * they are closed, so an oversize follow-up fails at emission rather than at release.
+     *
+     * @param destination module id.
+     * @return capacity in bytes.
+     */
+    int capacity(int destination);
 }

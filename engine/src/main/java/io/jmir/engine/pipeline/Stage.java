@@ -1,0 +1,205 @@
+package io.jmir.engine.pipeline;
+
+import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import io.jmir.engine.Module;
+import io.jmir.engine.internal.Dispatcher;
+import io.jmir.engine.internal.ModuleHost;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+
+import java.nio.ByteBuffer;
+
+/**
+ * One module in the pipeline runtime: its Disruptor ring of pre-allocated slots (multi-producer), the poller
+ * its thread drains, and the emitter it emits through. Internal API.
+ * <p>
+ * <b>Threading:</b> producers on any thread claim/publish into the ring; everything else runs on the stage's
+ * owning {@link StageThread}.
+ */
+final class Stage implements EventPoller.Handler<Slot>
+{
+    final int moduleId;
+    final ModuleHost host;
+    final RingBuffer<Slot> ring;
+    final int ringSize;
+    final int slotCapacity;
+    final int submitHeadroom;
+    private final EventPoller<Slot> poller;
+    private final int maxBatch;
+    private final boolean active;
+    private final ExpandableArrayBuffer held = new ExpandableArrayBuffer(0);
+    private final Dispatcher.FollowUpTarget holdTarget = this::hold;
+    private int heldLength;
+    private Dispatcher dispatcher;
+    private StageEmitter emitter;
+    private StageThread owner;
+    private int batchCount;
+    private long batchNowNs;
+
+    Stage(final int moduleId, final ModuleHost host, final int ringSize, final int slotCapacity, final int maxBatch)
+    {
+        this.moduleId = moduleId;
+        this.host = host;
+        this.ringSize = ringSize;
+        this.slotCapacity = slotCapacity;
+        this.maxBatch = maxBatch;
+        this.submitHeadroom = Math.max(1, ringSize / 4);
+        final ByteBuffer memory = ByteBuffer.allocateDirect(ringSize * slotCapacity);
+        final int[] next = {0};
+        this.ring = RingBuffer.createMultiProducer(
+            () ->
+            {
+                final Slot slot = new Slot(memory, next[0], slotCapacity);
+                next[0] += slotCapacity;
+                return slot;
+            },
+            ringSize);
+        this.poller = ring.newPoller();
+        ring.addGatingSequences(poller.getSequence());
+        final Module module = host.module();
+        this.active = module.nextDeadlineNs() != Long.MAX_VALUE || overridesDoWork(module);
+    }
+
+    void bind(final Dispatcher dispatcher, final StageEmitter emitter, final StageThread owner)
+    {
+        this.dispatcher = dispatcher;
+        this.emitter = emitter;
+        this.owner = owner;
+    }
+
+    StageEmitter emitter()
+    {
+        return emitter;
+    }
+
+    StageThread owner()
+    {
+        return owner;
+    }
+
+    long tryClaim()
+    {
+        try
+        {
+            return ring.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return -1;
+        }
+    }
+
+    void publish(final long sequence)
+    {
+        ring.publish(sequence);
+        owner.signal();
+    }
+
+    boolean hasPending()
+    {
+        return ring.getCursor() > poller.getSequence().get();
+    }
+
+    boolean isActive()
+    {
+        return active;
+    }
+
+    /**
+     * One duty cycle for this stage: forward overflow, drain up to maxBatch events, end the batch, run doWork.
+     */
+    int doWork(final long nowNs, final long epochNs)
+    {
+        int work = emitter.drainOverflow();
+        batchCount = 0;
+        batchNowNs = epochNs;
+        try
+        {
+            poller.poll(this);
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException("stage '" + host.name() + "' poll failed", ex);
+        }
+        if (batchCount > 0)
+        {
+            work += batchCount;
+            if (dispatcher.endOfBatch(host, emitter, emitter.builder()))
+            {
+                releaseHeld();
+            }
+            else
+            {
+                heldLength = 0;
+            }
+        }
+        if (active && !host.failed() && host.module().nextDeadlineNs() <= nowNs)
+        {
+            work += dispatcher.doWork(host, nowNs, emitter, emitter.builder());
+        }
+        return work;
+    }
+
+    @Override
+    public boolean onEvent(final Slot slot, final long sequence, final boolean endOfBatch)
+    {
+        final int length = slot.length;
+        if (length > 0)
+        {
+            dispatcher.dispatch(host, slot.buffer, 0, length, emitter, emitter.builder(),
+                host.holdsFollowUps() ? holdTarget : emitter, batchNowNs);
+        }
+        return ++batchCount < maxBatch;
+    }
+
+    long nextDeadlineNs()
+    {
+        return active && !host.failed() ? host.module().nextDeadlineNs() : Long.MAX_VALUE;
+    }
+
+    void close(final java.util.function.Consumer<Throwable> onError)
+    {
+        try
+        {
+            host.module().onClose();
+        }
+        catch (final Throwable ex)
+        {
+            onError.accept(ex);
+        }
+    }
+
+    private void hold(final DirectBuffer buffer, final int offset, final int length)
+    {
+        held.putInt(heldLength, length);
+        held.putBytes(heldLength + 4, buffer, offset, length);
+        heldLength += 4 + length;
+    }
+
+    private void releaseHeld()
+    {
+        int cursor = 0;
+        while (cursor < heldLength)
+        {
+            final int length = held.getInt(cursor);
+            emitter.forward(held, cursor + 4, length);
+            cursor += 4 + length;
+        }
+        heldLength = 0;
+    }
+
+    private static boolean overridesDoWork(final Module module)
+    {
+        try
+        {
+            return module.getClass().getMethod("doWork", long.class, io.jmir.engine.Emitter.class)
+                .getDeclaringClass() != Module.class;
+        }
+        catch (final NoSuchMethodException ex)
+        {
+            return false;
+        }
+    }
+}

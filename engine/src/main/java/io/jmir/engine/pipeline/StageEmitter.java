@@ -1,0 +1,235 @@
+package io.jmir.engine.pipeline;
+
+import io.jmir.codecs.EnvelopeLayout;
+import io.jmir.engine.Emitter;
+import io.jmir.engine.EventBuilder;
+import io.jmir.engine.NodeCounters;
+import io.jmir.engine.internal.Dispatcher;
+import io.jmir.engine.internal.EventSink;
+import org.agrona.DirectBuffer;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The emitter of one stage: claims a slot in the destination ring ({@code tryNext}), lets the module encode
+ * straight into it, publishes. When the destination ring is full — or already has events of this stage
+ * waiting — the event is encoded into this stage's overflow queue for that destination instead and forwarded in
+ * order by {@link #drainOverflow()} at the start of every duty cycle. Emitting therefore never blocks, so
+ * cycles of stages cannot deadlock; the node's edges refuse input while overflow exceeds its limit. Internal API.
+ * <p>
+ * <b>Threading:</b> used only by the owning stage thread (and by the launching thread before it starts).
+ */
+final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarget
+{
+    private final Stage[] stages;
+    private final OverflowQueue[] overflow;
+    private final int source;
+    private final EventBuilder builder = new EventBuilder();
+    private final NodeCounters counters;
+    private final AtomicLong nodeOverflowBytes;
+    private int pendingQueues;
+    private Stage claimStage;
+    private long claimSequence = -1;
+    private OverflowQueue claimQueue;
+
+    StageEmitter(
+        final Stage[] stages, final int source, final NodeCounters counters, final AtomicLong nodeOverflowBytes)
+    {
+        this.stages = stages;
+        this.overflow = new OverflowQueue[stages.length];
+        this.source = source;
+        this.counters = counters;
+        this.nodeOverflowBytes = nodeOverflowBytes;
+    }
+
+    EventBuilder builder()
+    {
+        return builder;
+    }
+
+    @Override
+    public EventBuilder event(final int destination)
+    {
+        return begin(destination, source);
+    }
+
+    EventBuilder begin(final int destination, final int sourceId)
+    {
+        if (builder.isOpen())
+        {
+            throw new IllegalStateException("an event is already open: commit or abort it before emitting another");
+        }
+        if (destination < 0 || destination >= stages.length)
+        {
+            throw new IllegalArgumentException("unknown destination module id " + destination + " (node has " +
+                stages.length + " modules)");
+        }
+        final Stage stage = stages[destination];
+        final OverflowQueue queue = overflow[destination];
+        claimStage = stage;
+        if (queue == null || queue.isEmpty())
+        {
+            final long sequence = stage.tryClaim();
+            if (sequence >= 0)
+            {
+                claimSequence = sequence;
+                claimQueue = null;
+                return builder.begin(
+                    this, stage.ring.get(sequence).buffer, 0, stage.slotCapacity, destination, sourceId);
+            }
+        }
+        final OverflowQueue target = queue(destination);
+        claimQueue = target;
+        claimSequence = -1;
+        return builder.begin(this, target.claim(stage.slotCapacity), 0, stage.slotCapacity, destination, sourceId);
+    }
+
+    @Override
+    public void commit(final int offset, final int length)
+    {
+        final Stage stage = claimStage;
+        if (claimQueue == null)
+        {
+            final Slot slot = stage.ring.get(claimSequence);
+            if (offset != 0)
+            {
+                slot.buffer.putBytes(0, slot.buffer, offset, length);
+            }
+            slot.length = length;
+            stage.publish(claimSequence);
+        }
+        else
+        {
+            enqueue(claimQueue);
+            claimQueue.commit(offset, length);
+            nodeOverflowBytes.addAndGet(length + 4);
+        }
+        claimStage = null;
+        claimQueue = null;
+        claimSequence = -1;
+    }
+
+    @Override
+    public void abort()
+    {
+        if (claimQueue == null && claimStage != null)
+        {
+            claimStage.ring.get(claimSequence).length = 0;
+            claimStage.publish(claimSequence);
+        }
+        claimStage = null;
+        claimQueue = null;
+        claimSequence = -1;
+    }
+
+    @Override
+    public int capacity(final int destination)
+    {
+        return destination >= 0 && destination < stages.length ? stages[destination].slotCapacity : 0;
+    }
+
+    /**
+     * Forward a complete envelope (a released follow-up) to its destination, in order with this stage's other
+     * events for it.
+     */
+    @Override
+    public void forward(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int destination = EnvelopeLayout.destination(buffer, offset);
+        final Stage stage = stages[destination];
+        if (length > stage.slotCapacity)
+        {
+            counters.increment(NodeCounters.Counter.MALFORMED_FOLLOW_UPS);
+            return;
+        }
+        final OverflowQueue queue = overflow[destination];
+        if (queue == null || queue.isEmpty())
+        {
+            final long sequence = stage.tryClaim();
+            if (sequence >= 0)
+            {
+                final Slot slot = stage.ring.get(sequence);
+                slot.buffer.putBytes(0, buffer, offset, length);
+                slot.length = length;
+                stage.publish(sequence);
+                return;
+            }
+        }
+        final OverflowQueue target = queue(destination);
+        enqueue(target);
+        target.append(buffer, offset, length);
+        nodeOverflowBytes.addAndGet(length + 4);
+    }
+
+    /**
+     * Forward waiting overflow, in order, as far as destination rings have space.
+     *
+     * @return number of events forwarded.
+     */
+    int drainOverflow()
+    {
+        if (pendingQueues == 0)
+        {
+            return 0;
+        }
+        int forwarded = 0;
+        for (int destination = 0; destination < overflow.length; destination++)
+        {
+            final OverflowQueue queue = overflow[destination];
+            if (queue == null || queue.isEmpty())
+            {
+                continue;
+            }
+            final Stage stage = stages[destination];
+            long bytes = 0;
+            while (!queue.isEmpty())
+            {
+                final long sequence = stage.tryClaim();
+                if (sequence < 0)
+                {
+                    break;
+                }
+                final int length = queue.headLength();
+                final Slot slot = stage.ring.get(sequence);
+                slot.buffer.putBytes(0, queue.buffer(), queue.headOffset(), length);
+                slot.length = length;
+                stage.publish(sequence);
+                bytes += length + 4;
+                queue.pop();
+                forwarded++;
+            }
+            nodeOverflowBytes.addAndGet(-bytes);
+            if (queue.isEmpty())
+            {
+                pendingQueues--;
+            }
+        }
+        return forwarded;
+    }
+
+    @Override
+    public boolean isBackPressured()
+    {
+        return pendingQueues > 0;
+    }
+
+    private void enqueue(final OverflowQueue queue)
+    {
+        if (queue.isEmpty())
+        {
+            pendingQueues++;
+        }
+        counters.increment(NodeCounters.Counter.OVERFLOWED_EVENTS);
+    }
+
+    private OverflowQueue queue(final int destination)
+    {
+        OverflowQueue queue = overflow[destination];
+        if (queue == null)
+        {
+            queue = new OverflowQueue();
+            overflow[destination] = queue;
+        }
+        return queue;
+    }
+}
