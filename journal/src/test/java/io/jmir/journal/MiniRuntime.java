@@ -246,5 +246,11 @@ public final class MiniRuntime implements AutoCloseable
         public void abort()
         {
         }
+
+        @Override
+        public int capacity(final int destination)
+        {
+            return scratch.capacity();
+        }
     }
 }

@@ -18,10 +18,23 @@ public final class TickSink implements Module
     private final TickDecoder decoder = new TickDecoder();
     private final List<Long> values = new ArrayList<>();
     private final LongConsumer listener;
+    private final Runnable endOfBatch;
 
     public TickSink(final LongConsumer listener)
     {
+        this(listener, () -> { });
+    }
+
+    public TickSink(final LongConsumer listener, final Runnable endOfBatch)
+    {
         this.listener = listener;
+        this.endOfBatch = endOfBatch;
+    }
+
+    @Override
+    public void onEndOfBatch(final Emitter emitter)
+    {
+        endOfBatch.run();
     }
 
     @Override
