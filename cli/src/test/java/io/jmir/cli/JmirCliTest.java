@@ -196,7 +196,8 @@ class JmirCliTest
         assertThat(result.out()).contains("DIVERGENCE: session 1: output #0 to 'wal' differs")
             .contains("while processing input seq").contains("Tick{nowNs=1, tickCount=101}")
             .contains("recorded (seq").contains("WalAppend{retentionIndex=1, entry=Tick{nowNs=1, tickCount=101}}")
-            .contains("replayed:").contains("WalAppend{retentionIndex=1, entry=Tick{nowNs=1, tickCount=202}}");
+            .contains("replayed:").contains("WalAppend{retentionIndex=1, entry=Tick{nowNs=1, tickCount=202}}")
+            .contains("next=[net:SendMessage{");
     }
 
     @Test

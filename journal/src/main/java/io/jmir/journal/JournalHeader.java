@@ -105,8 +105,11 @@ public final class JournalHeader
             .write(JournalFields.SCHEMA_ID).int32(schemaId)
             .write(JournalFields.SCHEMA_VERSION).int32(schemaVersion)
             .write(JournalFields.SESSION_START).bool(sessionStart)
-            .write(JournalFields.RECOVERED_UP_TO).int64(recoveredUpTo)
-            .write(JournalFields.TRUNCATED_BELOW).int64(truncatedBelow);
+            .write(JournalFields.RECOVERED_UP_TO).int64(recoveredUpTo);
+        if (truncatedBelow != Long.MIN_VALUE)
+        {
+            wire.write(JournalFields.TRUNCATED_BELOW).int64(truncatedBelow);
+        }
         if (nodeCount > 0)
         {
             wire.write(JournalFields.NODE_COUNT).int32(nodeCount);

@@ -163,6 +163,7 @@ public final class Replayer
             throw new JournalException("module '" + moduleName + "' is not in the event log's node (modules: " +
                 String.join(",", names) + ")");
         }
+        printer.moduleNames(names);
         final SessionResult result = new SessionResult();
         final Map<Integer, List<Recorded>> recorded = recordedOutputs(records, moduleId);
         recorded.values().forEach((list) -> result.recordedOutputs += list.size());

@@ -2,6 +2,7 @@ package io.jmir.journal.requests;
 
 import io.jmir.codecs.EnvelopeLayout;
 import io.jmir.codecs.engine.BooleanType;
+import io.jmir.codecs.engine.InitDecoder;
 import io.jmir.codecs.engine.MessageHeaderEncoder;
 import io.jmir.codecs.engine.RequestStoreGcDecoder;
 import io.jmir.codecs.engine.RequestStoreGetDecoder;
@@ -140,6 +141,9 @@ public final class ChronicleRequestStore implements Module
             case RequestStorePutDecoder.TEMPLATE_ID -> onPut(event);
             case RequestStoreGetDecoder.TEMPLATE_ID -> onGet(event, emitter);
             case RequestStoreGcDecoder.TEMPLATE_ID -> onGc(event);
+            case InitDecoder.TEMPLATE_ID ->
+            {
+            }
             default -> ignoredEvents++;
         }
     }

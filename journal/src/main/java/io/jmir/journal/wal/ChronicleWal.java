@@ -2,6 +2,7 @@ package io.jmir.journal.wal;
 
 import io.jmir.codecs.EnvelopeLayout;
 import io.jmir.codecs.SchemaRegistry;
+import io.jmir.codecs.engine.InitDecoder;
 import io.jmir.codecs.engine.MessageHeaderDecoder;
 import io.jmir.codecs.engine.MessageHeaderEncoder;
 import io.jmir.codecs.engine.WalAppendDecoder;
@@ -152,6 +153,9 @@ public final class ChronicleWal implements Module, RecoverySource
         {
             case WalAppendDecoder.TEMPLATE_ID -> append(event);
             case WalTruncateDecoder.TEMPLATE_ID -> truncate(event.decode(truncateDecoder).retentionIndex());
+            case InitDecoder.TEMPLATE_ID ->
+            {
+            }
             default -> ignoredEvents++;
         }
     }

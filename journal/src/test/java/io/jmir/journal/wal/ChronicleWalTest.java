@@ -324,7 +324,7 @@ class ChronicleWalTest
             scratch.putInt(length - 12, 1_000_000, java.nio.ByteOrder.LITTLE_ENDIAN);
             run.runtime.inject(1, scratch, 0, length);
             run.runtime.runUntilIdle(100);
-            assertThat(run.wal.ignoredEvents()).isGreaterThanOrEqualTo(1);
+            assertThat(run.wal.ignoredEvents()).isEqualTo(1);
             assertThat(run.wal.malformedEvents()).isEqualTo(1);
             assertThat(run.wal.appended()).isZero();
         }
