@@ -11,9 +11,11 @@ import io.jmir.journal.JournalHeader;
 import io.jmir.journal.JournalKind;
 import io.jmir.journal.SyncPolicy;
 import io.jmir.journal.internal.JournalQueue;
+import io.jmir.journal.internal.PreEncodedFields;
 import net.openhft.chronicle.bytes.PointerBytesStore;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.wire.Wire;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -53,6 +55,10 @@ public final class ChronicleEventLog implements EventInterceptor
     private final AtomicLong sequence = new AtomicLong();
     private final List<ExcerptAppender> appenders = new ArrayList<>();
     private final ThreadLocal<ThreadState> threadState;
+    private final PreEncodedFields eventPrefix;
+    private final PreEncodedFields[] moduleFieldsById;
+    private final PreEncodedFields[] sourceFieldsById;
+    private final PreEncodedFields externalSourceFields;
     private volatile boolean closed;
 
     /**
@@ -87,6 +93,26 @@ public final class ChronicleEventLog implements EventInterceptor
             throw ex;
         }
         threadState = ThreadLocal.withInitial(this::newThreadState);
+        final net.openhft.chronicle.wire.WireType wireType = queue.queue().wireType();
+        eventPrefix = new PreEncodedFields(wireType, (wire) -> wire.write(JournalFields.TYPE)
+            .text(JournalFields.TYPE_EVENT).write(JournalFields.NODE).int32(nodeId).write(JournalFields.SEQ));
+        moduleFieldsById = new PreEncodedFields[moduleNames.length];
+        sourceFieldsById = new PreEncodedFields[moduleNames.length];
+        for (int i = 0; i < moduleNames.length; i++)
+        {
+            final int id = i;
+            moduleFieldsById[i] = new PreEncodedFields(wireType, (wire) -> wire.write(JournalFields.MODULE)
+                .text(moduleNames[id]).write(JournalFields.MODULE_ID).int32(id));
+            sourceFieldsById[i] = sourceFields(wireType, moduleNames[id], id);
+        }
+        externalSourceFields = sourceFields(wireType, JournalFields.EXTERNAL, EventBuilder.EXTERNAL_SOURCE);
+    }
+
+    private static PreEncodedFields sourceFields(
+        final net.openhft.chronicle.wire.WireType wireType, final String name, final int id)
+    {
+        return new PreEncodedFields(wireType, (wire) -> wire.write(JournalFields.SOURCE).text(name)
+            .write(JournalFields.SOURCE_ID).int32(id).write(JournalFields.EVENT));
     }
 
     @Override
@@ -107,18 +133,36 @@ public final class ChronicleEventLog implements EventInterceptor
         final int sourceId = EnvelopeLayout.source(buffer, offset);
         final String eventName = schemas.eventName(
             EnvelopeLayout.eventSchemaId(buffer, offset), EnvelopeLayout.eventTemplateId(buffer, offset));
+        final PreEncodedFields moduleFields = moduleId >= 0 && moduleId < moduleFieldsById.length ?
+            moduleFieldsById[moduleId] : null;
+        final PreEncodedFields sourceFields = sourceId >= 0 && sourceId < sourceFieldsById.length ?
+            sourceFieldsById[sourceId] : (sourceId == EventBuilder.EXTERNAL_SOURCE ? externalSourceFields : null);
         try (DocumentContext dc = state.appender.writingDocument())
         {
-            dc.wire().write(JournalFields.TYPE).text(JournalFields.TYPE_EVENT)
-                .write(JournalFields.NODE).int32(nodeId)
-                .write(JournalFields.SEQ).int64(sequence.getAndIncrement())
-                .write(JournalFields.TIME_NS).int64(timestampNs)
-                .write(JournalFields.MODULE).text(moduleName(moduleId))
-                .write(JournalFields.MODULE_ID).int32(moduleId)
-                .write(JournalFields.SOURCE).text(moduleName(sourceId))
-                .write(JournalFields.SOURCE_ID).int32(sourceId)
-                .write(JournalFields.EVENT).text(eventName)
-                .write(JournalFields.ENVELOPE).bytes(bytes);
+            final Wire wire = dc.wire();
+            eventPrefix.writeTo(wire);
+            wire.getValueOut().int64(sequence.getAndIncrement());
+            wire.write(JournalFields.TIME_NS).int64(timestampNs);
+            if (moduleFields != null)
+            {
+                moduleFields.writeTo(wire);
+            }
+            else
+            {
+                wire.write(JournalFields.MODULE).text(moduleName(moduleId))
+                    .write(JournalFields.MODULE_ID).int32(moduleId);
+            }
+            if (sourceFields != null)
+            {
+                sourceFields.writeTo(wire);
+            }
+            else
+            {
+                wire.write(JournalFields.SOURCE).text(moduleName(sourceId))
+                    .write(JournalFields.SOURCE_ID).int32(sourceId).write(JournalFields.EVENT);
+            }
+            wire.getValueOut().text(eventName);
+            wire.write(JournalFields.ENVELOPE).bytes(bytes);
         }
     }
 

@@ -21,6 +21,7 @@ import io.jmir.journal.JournalKind;
 import io.jmir.journal.SyncPolicy;
 import io.jmir.journal.internal.EntryChecksum;
 import io.jmir.journal.internal.JournalQueue;
+import io.jmir.journal.internal.PreEncodedFields;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
 import net.openhft.chronicle.wire.Wire;
@@ -74,6 +75,11 @@ public final class ChronicleWal implements Module, RecoverySource
     private final WalEntryLoadedEncoder loadedEncoder = new WalEntryLoadedEncoder();
     private final EntryChecksum checksum;
     private final Long2LongHashMap cycleMaxRetention = new Long2LongHashMap(Long.MIN_VALUE);
+    private final java.util.Map<String, PreEncodedFields> entryTypeFieldsByName = new java.util.IdentityHashMap<>();
+    private PreEncodedFields entryPrefix;
+    private PreEncodedFields crcField;
+    private String lastEntryType;
+    private PreEncodedFields lastEntryTypeFields;
     private JournalQueue queue;
     private SchemaRegistry schemas;
     private int nodeId;
@@ -107,6 +113,11 @@ public final class ChronicleWal implements Module, RecoverySource
         if (queue == null)
         {
             queue = new JournalQueue(context.directory(), JournalKind.WAL, context.syncPolicy(), context.timeoutMs());
+            entryPrefix = new PreEncodedFields(queue.queue().wireType(), (wire) ->
+                wire.write(JournalFields.TYPE).text(JournalFields.TYPE_WAL_ENTRY)
+                    .write(JournalFields.NODE).int32(nodeId)
+                    .write(JournalFields.RETENTION_INDEX));
+            crcField = new PreEncodedFields(queue.queue().wireType(), (wire) -> wire.write(JournalFields.CRC));
             try
             {
                 queue.verifyHeaders(nodeId);
@@ -252,16 +263,17 @@ public final class ChronicleWal implements Module, RecoverySource
             return;
         }
         final int crc = checksum.stage(retentionIndex, buffer, entryOffset, length);
+        final PreEncodedFields entryTypeFields = entryTypeFields(entryTypeName(buffer, entryOffset, length));
         final ExcerptAppender appender = queue.appender();
         try (DocumentContext dc = appender.writingDocument())
         {
             final Wire wire = dc.wire();
-            wire.write(JournalFields.TYPE).text(JournalFields.TYPE_WAL_ENTRY)
-                .write(JournalFields.NODE).int32(nodeId)
-                .write(JournalFields.RETENTION_INDEX).int64(retentionIndex)
-                .write(JournalFields.ENTRY_TYPE).text(entryTypeName(buffer, entryOffset, length))
-                .write(JournalFields.ENTRY).bytes(checksum.staged())
-                .write(JournalFields.CRC).int32(crc);
+            entryPrefix.writeTo(wire);
+            wire.getValueOut().int64(retentionIndex);
+            entryTypeFields.writeTo(wire);
+            wire.getValueOut().bytes(checksum.staged());
+            crcField.writeTo(wire);
+            wire.getValueOut().int32(crc);
         }
         appended++;
         syncPending = true;
@@ -375,6 +387,23 @@ public final class ChronicleWal implements Module, RecoverySource
             .walIndex(walIndex)
             .putEntry(buffer, offset, length);
         builder.payload(loadedEncoder).commit();
+    }
+
+    private PreEncodedFields entryTypeFields(final String entryType)
+    {
+        if (entryType != lastEntryType)
+        {
+            PreEncodedFields fields = entryTypeFieldsByName.get(entryType);
+            if (fields == null)
+            {
+                fields = new PreEncodedFields(queue.queue().wireType(), (wire) ->
+                    wire.write(JournalFields.ENTRY_TYPE).text(entryType).write(JournalFields.ENTRY));
+                entryTypeFieldsByName.put(entryType, fields);
+            }
+            lastEntryType = entryType;
+            lastEntryTypeFields = fields;
+        }
+        return lastEntryTypeFields;
     }
 
     private String entryTypeName(final DirectBuffer buffer, final int offset, final int length)
