@@ -3,7 +3,6 @@ package io.jmir.journal.wal;
 import io.jmir.codecs.EnvelopeLayout;
 import io.jmir.codecs.SchemaRegistry;
 import io.jmir.codecs.engine.InitDecoder;
-import io.jmir.codecs.engine.MessageHeaderDecoder;
 import io.jmir.codecs.engine.MessageHeaderEncoder;
 import io.jmir.codecs.engine.WalAppendDecoder;
 import io.jmir.codecs.engine.WalEntryLoadedEncoder;
@@ -19,12 +18,8 @@ import io.jmir.journal.JournalFields;
 import io.jmir.journal.JournalHeader;
 import io.jmir.journal.JournalKind;
 import io.jmir.journal.SyncPolicy;
-import io.jmir.journal.internal.EntryChecksum;
 import io.jmir.journal.internal.JournalQueue;
-import io.jmir.journal.internal.PreEncodedFields;
-import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
-import net.openhft.chronicle.wire.Wire;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 
@@ -68,18 +63,12 @@ public final class ChronicleWal implements Module, RecoverySource
     private static final System.Logger LOGGER = System.getLogger(ChronicleWal.class.getName());
 
     private final Context context;
-    private final MessageHeaderDecoder entryHeader = new MessageHeaderDecoder();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final WalAppendDecoder appendDecoder = new WalAppendDecoder();
     private final WalTruncateDecoder truncateDecoder = new WalTruncateDecoder();
     private final WalEntryLoadedEncoder loadedEncoder = new WalEntryLoadedEncoder();
-    private final EntryChecksum checksum;
     private final Long2LongHashMap cycleMaxRetention = new Long2LongHashMap(Long.MIN_VALUE);
-    private final java.util.Map<String, PreEncodedFields> entryTypeFieldsByName = new java.util.IdentityHashMap<>();
-    private PreEncodedFields entryPrefix;
-    private PreEncodedFields crcField;
-    private String lastEntryType;
-    private PreEncodedFields lastEntryTypeFields;
+    private WalEntryWriter entryWriter;
     private JournalQueue queue;
     private SchemaRegistry schemas;
     private int nodeId;
@@ -101,7 +90,6 @@ public final class ChronicleWal implements Module, RecoverySource
     public ChronicleWal(final Context context)
     {
         this.context = context.conclude();
-        this.checksum = new EntryChecksum(this.context.initialEntryCapacity());
     }
 
     @Override
@@ -113,11 +101,8 @@ public final class ChronicleWal implements Module, RecoverySource
         if (queue == null)
         {
             queue = new JournalQueue(context.directory(), JournalKind.WAL, context.syncPolicy(), context.timeoutMs());
-            entryPrefix = new PreEncodedFields(queue.queue().wireType(), (wire) ->
-                wire.write(JournalFields.TYPE).text(JournalFields.TYPE_WAL_ENTRY)
-                    .write(JournalFields.NODE).int32(nodeId)
-                    .write(JournalFields.RETENTION_INDEX));
-            crcField = new PreEncodedFields(queue.queue().wireType(), (wire) -> wire.write(JournalFields.CRC));
+            entryWriter = new WalEntryWriter(queue.queue().wireType(), nodeId, schemas,
+                context.initialEntryCapacity());
             try
             {
                 queue.verifyHeaders(nodeId);
@@ -262,19 +247,7 @@ public final class ChronicleWal implements Module, RecoverySource
             malformedEvents++;
             return;
         }
-        final int crc = checksum.stage(retentionIndex, buffer, entryOffset, length);
-        final PreEncodedFields entryTypeFields = entryTypeFields(entryTypeName(buffer, entryOffset, length));
-        final ExcerptAppender appender = queue.appender();
-        try (DocumentContext dc = appender.writingDocument())
-        {
-            final Wire wire = dc.wire();
-            entryPrefix.writeTo(wire);
-            wire.getValueOut().int64(retentionIndex);
-            entryTypeFields.writeTo(wire);
-            wire.getValueOut().bytes(checksum.staged());
-            crcField.writeTo(wire);
-            wire.getValueOut().int32(crc);
-        }
+        entryWriter.write(queue.appender(), retentionIndex, buffer, entryOffset, length);
         appended++;
         syncPending = true;
         if (retentionIndex > currentCycleMax)
@@ -387,36 +360,6 @@ public final class ChronicleWal implements Module, RecoverySource
             .walIndex(walIndex)
             .putEntry(buffer, offset, length);
         builder.payload(loadedEncoder).commit();
-    }
-
-    private PreEncodedFields entryTypeFields(final String entryType)
-    {
-        if (entryType != lastEntryType)
-        {
-            PreEncodedFields fields = entryTypeFieldsByName.get(entryType);
-            if (fields == null)
-            {
-                fields = new PreEncodedFields(queue.queue().wireType(), (wire) ->
-                    wire.write(JournalFields.ENTRY_TYPE).text(entryType).write(JournalFields.ENTRY));
-                entryTypeFieldsByName.put(entryType, fields);
-            }
-            lastEntryType = entryType;
-            lastEntryTypeFields = fields;
-        }
-        return lastEntryTypeFields;
-    }
-
-    private String entryTypeName(final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
-        {
-            return JournalFields.OPAQUE;
-        }
-        entryHeader.wrap(buffer, offset);
-        final int schemaId = entryHeader.schemaId();
-        final int templateId = entryHeader.templateId();
-        return schemas.isKnownTemplate(schemaId, templateId) ?
-            schemas.eventName(schemaId, templateId) : JournalFields.OPAQUE;
     }
 
     private void checkAttached()
