@@ -9,10 +9,11 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
- * Stages bytes to be written into a journal and computes their CRC-32C: the bytes are copied once into a direct
- * scratch buffer, checksummed there (the JDK's CRC-32C is a CPU intrinsic) and handed to Chronicle as a
- * {@link PointerBytesStore} over the scratch memory. Allocation free once the scratch buffer is large enough
- * (it grows, allocating, only when a larger entry arrives).
+ * Stages bytes to be written into a journal and computes their CRC-32C (the JDK's CRC-32C is a CPU intrinsic).
+ * Bytes in an off-heap buffer that wraps a direct {@link ByteBuffer} (ring slots) are checksummed in place
+ * through a duplicate of that ByteBuffer (made once per distinct source buffer) and handed to Chronicle as a
+ * {@link PointerBytesStore} over their own memory; other bytes are first copied into a direct scratch buffer.
+ * Allocation free in steady state (a duplicate per new source ByteBuffer, scratch growth for a larger entry).
  * <p>
  * The checksum covers the retention index (8 bytes, little endian) followed by the bytes, so that a damaged
  * retention index is detected as well as damaged bytes.
@@ -24,7 +25,11 @@ public final class EntryChecksum
     private final CRC32C crc = new CRC32C();
     private final PointerBytesStore pointer = new PointerBytesStore();
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private final byte[] retentionBytes = new byte[Long.BYTES];
+    private final UnsafeBuffer retentionView = new UnsafeBuffer(retentionBytes);
     private ByteBuffer scratch;
+    private ByteBuffer lastSource;
+    private ByteBuffer sourceView;
 
     /**
      * @param initialCapacity bytes of scratch space allocated up front.
@@ -45,6 +50,24 @@ public final class EntryChecksum
      */
     public int stage(final long retentionIndex, final DirectBuffer buffer, final int offset, final int length)
     {
+        final ByteBuffer source = buffer.byteBuffer();
+        if (source != null && source.isDirect())
+        {
+            if (source != lastSource)
+            {
+                lastSource = source;
+                sourceView = source.duplicate();
+            }
+            final int position = buffer.wrapAdjustment() + offset;
+            retentionView.putLong(0, retentionIndex, java.nio.ByteOrder.LITTLE_ENDIAN);
+            crc.reset();
+            crc.update(retentionBytes, 0, Long.BYTES);
+            sourceView.clear();
+            sourceView.limit(position + length).position(position);
+            crc.update(sourceView);
+            pointer.set(buffer.addressOffset() + offset, length);
+            return (int)crc.getValue();
+        }
         if (length + Long.BYTES > scratch.capacity())
         {
             allocate(Integer.highestOneBit(length + Long.BYTES) << 1);
@@ -59,7 +82,8 @@ public final class EntryChecksum
     }
 
     /**
-     * @return the staged bytes as a Chronicle bytes store (valid until the next {@link #stage}).
+     * @return the staged bytes as a Chronicle bytes store (valid until the next {@link #stage} and while the source
+     * buffer is unchanged).
      */
     public PointerBytesStore staged()
     {

@@ -31,11 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * continues numbering after the last recovered entry), and finally checks the recovered WAL: contiguous values
  * (none lost, none duplicated, in order) and every acknowledged entry at or above the truncation point present.
  */
-@Timeout(value = 170, unit = TimeUnit.SECONDS)
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ChronicleWalKillTest
 {
     private static final int KILLS = 22;
-    private static final long BUDGET_NS = TimeUnit.SECONDS.toNanos(140);
+    private static final long BUDGET_NS = TimeUnit.SECONDS.toNanos(150);
 
     @TempDir
     Path tmp;
@@ -53,7 +53,7 @@ class ChronicleWalKillTest
         while (kills < KILLS && System.nanoTime() - start < BUDGET_NS)
         {
             final int killAfterAcks = random.nextInt(3) == 0 ? random.nextInt(5) : random.nextInt(3_000);
-            final ChildRun child = new ChildRun(dir, random.nextLong(), killAfterAcks);
+            final ChildRun child = new ChildRun(dir, random.nextLong(), killAfterAcks, tmp.resolve("child.err"));
             child.awaitKillPoint();
             child.process.destroyForcibly();
             assertThat(child.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -118,10 +118,13 @@ class ChronicleWalKillTest
         final CountDownLatch killPoint = new CountDownLatch(1);
         final AtomicLong ackCount = new AtomicLong();
 
-        ChildRun(final Path dir, final long seed, final int killAfterAcks) throws Exception
+        final Path stderr;
+
+        ChildRun(final Path dir, final long seed, final int killAfterAcks, final Path stderr) throws Exception
         {
+            this.stderr = stderr;
             process = ChildJvm.command(WalCrashChild.class, dir.toString(), Long.toString(seed))
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(stderr.toFile())
                 .start();
             reader = new Thread(() ->
             {
@@ -159,12 +162,13 @@ class ChronicleWalKillTest
             reader.start();
         }
 
-        void awaitKillPoint() throws InterruptedException
+        void awaitKillPoint() throws InterruptedException, java.io.IOException
         {
-            if (!killPoint.await(30, TimeUnit.SECONDS))
+            if (!killPoint.await(60, TimeUnit.SECONDS))
             {
                 process.destroyForcibly();
-                throw new AssertionError("child made no progress within 30 s");
+                throw new AssertionError("child made no progress within 60 s; its stderr:\n" +
+                    java.nio.file.Files.readString(stderr));
             }
         }
     }
