@@ -7,23 +7,27 @@ import io.jmir.engine.Module;
 import io.jmir.engine.ModuleContext;
 
 /**
- * A stage with trivial work: forwards every Tick it receives, payload copied as is, to the next module
- * (claim a slot in the next ring, write the envelope, copy the payload, publish). Other events (Init) are
- * ignored.
+ * A forwarding stage: runs the configured {@link StageWork} on every Tick it receives (none by default), then
+ * forwards it, payload copied as is, to the next module (claim a slot in the next ring, write the envelope,
+ * copy the payload, publish). Other events (Init) are ignored.
  * <p>
  * <b>Threading:</b> called by its stage thread only, as every module.
  */
 public final class ForwardingModule implements Module
 {
     private final String nextName;
+    private final int work;
     private int nextId = -1;
+    private long workResult;
 
     /**
      * @param nextName name of the module to forward to.
+     * @param work     {@link StageWork} iterations per event (0: trivial).
      */
-    public ForwardingModule(final String nextName)
+    public ForwardingModule(final String nextName, final int work)
     {
         this.nextName = nextName;
+        this.work = work;
     }
 
     /**
@@ -43,7 +47,16 @@ public final class ForwardingModule implements Module
     {
         if (event.schemaId() == TickEncoder.SCHEMA_ID && event.templateId() == TickEncoder.TEMPLATE_ID)
         {
+            workResult += StageWork.burn(event.buffer().getLong(event.bodyOffset()), work);
             emitter.emit(nextId, event.buffer(), event.payloadOffset(), event.payloadLength());
         }
+    }
+
+    /**
+     * @return accumulated result of the stage work (keeps the JIT from dropping it).
+     */
+    public long workResult()
+    {
+        return workResult;
     }
 }

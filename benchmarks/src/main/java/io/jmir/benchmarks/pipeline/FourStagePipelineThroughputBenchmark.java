@@ -35,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * <b>Parameters</b> (identical on both sides): {@link Threading} — a thread per stage (4 stage threads + the
  * producer: oversubscribes a 2-core machine) or all four stages on one shared thread (1 + producer: fits 2
- * cores); {@link IdleMode} YIELDING or BUSY_SPIN. Rings: {@link #RING_SIZE} slots of {@link #SLOT_CAPACITY}
+ * cores); {@link IdleMode} YIELDING or BUSY_SPIN; {@code stageWork} — {@link StageWork} iterations every stage
+ * runs per event (default 0, the trivial case; raise it to see how the fixed per-hop cost of jmir weighs
+ * against real work). Rings: {@link #RING_SIZE} slots of {@link #SLOT_CAPACITY}
  * bytes, at most {@link #MAX_BATCH} events per stage per duty cycle.
  * <p>
  * <b>Allocation:</b> run with {@code -prof gc}; {@code gc.alloc.rate.norm} counts every thread (stage threads
@@ -70,6 +72,10 @@ public class FourStagePipelineThroughputBenchmark
         /** How stage threads (and the producer) wait. */
         @Param({"YIELDING", "BUSY_SPIN"})
         public IdleMode idleMode;
+
+        /** {@link StageWork} iterations every stage runs per event; 0 is the trivial-work case. */
+        @Param({"0"})
+        public int stageWork;
     }
 
     /**
@@ -87,7 +93,7 @@ public class FourStagePipelineThroughputBenchmark
         public void setUp(final Config config)
         {
             pipeline = new JmirFourStagePipeline(config.threading, config.idleMode, RING_SIZE, SLOT_CAPACITY,
-                MAX_BATCH);
+                MAX_BATCH, config.stageWork);
         }
 
         /**
@@ -115,7 +121,7 @@ public class FourStagePipelineThroughputBenchmark
         public void setUp(final Config config)
         {
             pipeline = new RawFourStagePipeline(config.threading, config.idleMode, RING_SIZE, SLOT_CAPACITY,
-                MAX_BATCH);
+                MAX_BATCH, config.stageWork);
         }
 
         /**

@@ -36,17 +36,18 @@ public final class JmirFourStagePipeline implements AutoCloseable
      * @param ringSize     slots per ring.
      * @param slotCapacity bytes per slot.
      * @param maxBatch     most events a stage takes per duty cycle.
+     * @param stageWork    {@link StageWork} iterations per event and stage (0: trivial).
      */
     public JmirFourStagePipeline(
         final Threading threading, final IdleMode idleMode, final int ringSize, final int slotCapacity,
-        final int maxBatch)
+        final int maxBatch, final int stageWork)
     {
         this.idleMode = Pause.check(idleMode);
         final NodeDefinition definition = new NodeDefinition(0, 1)
-            .module("hasher", new ForwardingModule("crypto"))
-            .module("crypto", new ForwardingModule("protocol"))
-            .module("protocol", new ForwardingModule("app"))
-            .module("app", new CountingModule(tail));
+            .module("hasher", new ForwardingModule("crypto", stageWork))
+            .module("crypto", new ForwardingModule("protocol", stageWork))
+            .module("protocol", new ForwardingModule("app", stageWork))
+            .module("app", new CountingModule(tail, stageWork));
         final Node.Context context = new Node.Context().ringSize(ringSize).slotCapacity(slotCapacity)
             .maxBatch(maxBatch);
         if (threading == Threading.ONE_SHARED_THREAD)

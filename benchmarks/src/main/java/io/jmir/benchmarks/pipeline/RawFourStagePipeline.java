@@ -39,16 +39,17 @@ public final class RawFourStagePipeline implements AutoCloseable
      * @param ringSize     slots per ring.
      * @param slotCapacity bytes per slot.
      * @param maxBatch     most events a stage takes per duty cycle.
+     * @param stageWork    {@link StageWork} iterations per event and stage (0: trivial).
      */
     public RawFourStagePipeline(
         final Threading threading, final IdleMode idleMode, final int ringSize, final int slotCapacity,
-        final int maxBatch)
+        final int maxBatch, final int stageWork)
     {
         this.idleMode = Pause.check(idleMode);
-        final RawStage app = new RawStage(ringSize, slotCapacity, maxBatch, null, tail);
-        final RawStage protocol = new RawStage(ringSize, slotCapacity, maxBatch, app, null);
-        final RawStage crypto = new RawStage(ringSize, slotCapacity, maxBatch, protocol, null);
-        head = new RawStage(ringSize, slotCapacity, maxBatch, crypto, null);
+        final RawStage app = new RawStage(ringSize, slotCapacity, maxBatch, stageWork, null, tail);
+        final RawStage protocol = new RawStage(ringSize, slotCapacity, maxBatch, stageWork, app, null);
+        final RawStage crypto = new RawStage(ringSize, slotCapacity, maxBatch, stageWork, protocol, null);
+        head = new RawStage(ringSize, slotCapacity, maxBatch, stageWork, crypto, null);
         if (threading == Threading.ONE_SHARED_THREAD)
         {
             threads = new RawStageThread[] {

@@ -11,9 +11,9 @@ import java.nio.ByteBuffer;
 /**
  * One stage of the raw Disruptor baseline: a single-producer ring of pre-allocated slots and its poller (the
  * ring's wait strategy is never waited on — the thread polls and idles itself — so it is one whose publish
- * signals nothing, as in the pipeline runtime). A
- * forwarding stage copies each event's bytes into the next stage's ring (claim, copy, publish — what a jmir
- * module does with {@code emit}); the tail stage decodes the Tick and counts it.
+ * signals nothing, as in the pipeline runtime). A forwarding stage runs the configured {@link StageWork} and
+ * copies each event's bytes into the next stage's ring (claim, copy, publish — what a jmir module does with
+ * {@code emit}); the tail stage decodes the Tick, runs the same work and counts it.
  * <p>
  * A poll never takes more events than the next ring has free slots, so a claim never waits — a thread that
  * drains several stages in turn therefore never blocks on a ring only it can drain.
@@ -27,14 +27,17 @@ final class RawStage implements EventPoller.Handler<RawSlot>
     private final int maxBatch;
     private final RawStage next;
     private final TailCounter tail;
+    private final int work;
+    private long workResult;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final TickDecoder tick = new TickDecoder();
     private int budget;
     private int batchCount;
 
-    RawStage(final int ringSize, final int slotCapacity, final int maxBatch, final RawStage next,
+    RawStage(final int ringSize, final int slotCapacity, final int maxBatch, final int work, final RawStage next,
         final TailCounter tail)
     {
+        this.work = work;
         final ByteBuffer memory = ByteBuffer.allocateDirect(ringSize * slotCapacity);
         final int[] offset = {0};
         this.ring = RingBuffer.createSingleProducer(
@@ -82,6 +85,7 @@ final class RawStage implements EventPoller.Handler<RawSlot>
     {
         if (next != null)
         {
+            workResult += StageWork.burn(slot.buffer.getLong(MessageHeaderDecoder.ENCODED_LENGTH), work);
             final RingBuffer<RawSlot> nextRing = next.ring;
             final long nextSequence = nextRing.next();
             final RawSlot out = nextRing.get(nextSequence);
@@ -93,8 +97,14 @@ final class RawStage implements EventPoller.Handler<RawSlot>
         {
             header.wrap(slot.buffer, 0);
             tick.wrap(slot.buffer, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
-            tail.onEvent(tick.nowNs());
+            final long value = tick.nowNs();
+            tail.onEvent(value, StageWork.burn(value, work));
         }
         return ++batchCount < budget;
+    }
+
+    long workResult()
+    {
+        return workResult;
     }
 }

@@ -15,15 +15,18 @@ public final class TailCounter
     private final AtomicLong processed = new AtomicLong();
     private long expected;
     private long count;
+    private long workResult;
     private volatile long outOfOrder;
 
     /**
      * Count one event.
      *
-     * @param value publication number carried by the event.
+     * @param value      publication number carried by the event.
+     * @param workResult result of the tail's stage work, kept so the JIT cannot drop it.
      */
-    public void onEvent(final long value)
+    public void onEvent(final long value, final long workResult)
     {
+        this.workResult += workResult;
         if (value != expected)
         {
             outOfOrder = outOfOrder + 1;
@@ -38,6 +41,14 @@ public final class TailCounter
     public long processed()
     {
         return processed.get();
+    }
+
+    /**
+     * @return accumulated stage work result (tail thread only).
+     */
+    long workResult()
+    {
+        return workResult;
     }
 
     /**
