@@ -134,7 +134,12 @@ final class StageThread implements Runnable
         parked = true;
         try
         {
-            if (!hasPending() && runtime.isRunning())
+            if (hasPending())
+            {
+                // A producer claimed a slot but has not published it yet (or just published): let it run.
+                Thread.yield();
+            }
+            else if (runtime.isRunning())
             {
                 LockSupport.parkNanos(this, parkTimeout(nowNs));
             }
