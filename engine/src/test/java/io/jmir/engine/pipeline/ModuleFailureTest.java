@@ -71,13 +71,18 @@ class ModuleFailureTest
     void shouldIsolateFailedModuleAndKeepOthersRunning() throws Exception
     {
         final CountDownLatch otherSaw = new CountDownLatch(3);
+        final CountDownLatch failed = new CountDownLatch(1);
         final ScriptedModule boom = new ScriptedModule((value, tag, event, emitter) ->
         {
             throw new IllegalStateException("bad");
         });
         final ScriptedModule other = new ScriptedModule((value, tag, event, emitter) -> otherSaw.countDown());
         try (Node node = Node.launch(new NodeDefinition(0, 1).module("boom", boom).module("other", other),
-            new Node.Context().faultPolicy(FaultPolicy.ISOLATE_MODULE).failureHandler(reported::add)))
+            new Node.Context().faultPolicy(FaultPolicy.ISOLATE_MODULE).failureHandler(failure ->
+            {
+                reported.add(failure);
+                failed.countDown();
+            })))
         {
             final TestEvents events = new TestEvents();
             final int length = events.tick(1, 0);
@@ -88,6 +93,7 @@ class ModuleFailureTest
                     .isEqualTo(SubmitResult.ACCEPTED);
             }
             assertThat(otherSaw.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(failed.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(node.failure().moduleName()).isEqualTo("boom");
             assertThat(node.isRunning()).isTrue();
             assertThat(node.submit(node.moduleId("boom"), events.buffer(), 0, length))

@@ -1,0 +1,135 @@
+package io.jmir.benchmarks.transport;
+
+import io.jmir.codecs.EnvelopeLayout;
+import io.jmir.codecs.SchemaRegistry;
+import io.jmir.codecs.engine.MessageHeaderEncoder;
+import io.jmir.codecs.engine.SendMessageEncoder;
+import io.jmir.engine.ConfigurationException;
+import io.jmir.engine.Event;
+import io.jmir.engine.ModuleContext;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.UUID;
+
+/**
+ * Helpers shared by the transport benchmarks: free ports, unique directories, SendMessage events and a fixed
+ * module context.
+ */
+final class BenchmarkSupport
+{
+    static final String LOOPBACK = "127.0.0.1";
+
+    private BenchmarkSupport()
+    {
+    }
+
+    static int[] freeUdpPorts(final int count)
+    {
+        final DatagramSocket[] sockets = new DatagramSocket[count];
+        final int[] ports = new int[count];
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                sockets[i] = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0));
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        finally
+        {
+            for (final DatagramSocket socket : sockets)
+            {
+                if (socket != null)
+                {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    static File uniqueDir(final String prefix)
+    {
+        final File shm = new File("/dev/shm");
+        final File base = shm.isDirectory() ? shm : new File(System.getProperty("java.io.tmpdir"));
+        return new File(base, prefix + "-" + UUID.randomUUID());
+    }
+
+    /**
+     * Encode a SendMessage event (envelope included) for a net module.
+     */
+    static Event sendMessage(
+        final int netModuleId, final int destinationModule, final int destination, final int messageLength)
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[messageLength + 64]);
+        final SendMessageEncoder encoder = new SendMessageEncoder();
+        encoder.wrapAndApplyHeader(payload, 0, new MessageHeaderEncoder())
+            .destinationModule(destinationModule)
+            .destinationsCount(1).next().nodeId(destination);
+        encoder.putMessage(new UnsafeBuffer(new byte[messageLength]), 0, messageLength);
+        final int payloadLength = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+        final UnsafeBuffer envelope = new UnsafeBuffer(new byte[payloadLength + EnvelopeLayout.OVERHEAD]);
+        final int length = EnvelopeLayout.write(envelope, 0, netModuleId, 1, payload, 0, payloadLength);
+        return new Event().wrap(envelope, 0, length);
+    }
+
+    /**
+     * A module context of a node with a fixed id, node count and module count.
+     */
+    static ModuleContext context(final int nodeId, final int nodeCount, final int moduleCount)
+    {
+        final SchemaRegistry schemas = new SchemaRegistry();
+        return new ModuleContext()
+        {
+            public int nodeId()
+            {
+                return nodeId;
+            }
+
+            public int nodeCount()
+            {
+                return nodeCount;
+            }
+
+            public int selfId()
+            {
+                return 0;
+            }
+
+            public int moduleId(final String name)
+            {
+                throw new ConfigurationException("modules[" + name + "]", "unknown in benchmark context");
+            }
+
+            public boolean hasModule(final String name)
+            {
+                return false;
+            }
+
+            public String moduleName(final int id)
+            {
+                return "module-" + id;
+            }
+
+            public int moduleCount()
+            {
+                return moduleCount;
+            }
+
+            public SchemaRegistry schemas()
+            {
+                return schemas;
+            }
+        };
+    }
+}

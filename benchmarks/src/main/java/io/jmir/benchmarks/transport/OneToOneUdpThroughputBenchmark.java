@@ -1,0 +1,271 @@
+package io.jmir.benchmarks.transport;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUriStringBuilder;
+import io.aeron.ExclusivePublication;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.logbuffer.FragmentHandler;
+import io.jmir.engine.Event;
+import io.jmir.transport.AeronNet;
+import io.jmir.transport.TransportContext;
+import org.agrona.CloseHelper;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.io.File;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Throughput of one node's net module sending to another node's net module over UDP loopback, in one JVM, against
+ * raw Aeron (exclusive publication to subscription, same driver, same sizes) in the same run.
+ * <pre>
+ *   jmir:     sender thread                         receiver thread
+ *             SendMessage -> AeronNet(0) --UDP--> AeronNet(1).doWork -> MessageReceived (counted)
+ *                          (frame + HMAC)          (verify HMAC + copy)
+ *   baseline: ExclusivePublication.offer --UDP--> Subscription.poll (counted)
+ * </pre>
+ * Both go through one SHARED embedded media driver (backoff idle strategy, the transport's default) and are paced
+ * by the same in-flight window (bytes), so neither runs into Aeron back-pressure (where the net module would drop
+ * after bounded retries). {@code jmir} ends the batch after every message (one frame, one MAC per message: the
+ * worst case); {@code jmirBatch16} ends it after 16 messages, as a pipeline stage draining 16 events from its ring
+ * would (one frame, one MAC per 16 messages). The reported figure is {@code messages}: messages delivered per
+ * second.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {
+    "--add-opens=java.base/java.lang=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+    "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+    "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+    "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+    "-Dchronicle.announcer.disable=true",
+    "-Dchronicle.analytics.disable=true" })
+public class OneToOneUdpThroughputBenchmark
+{
+    private static final int WINDOW_BYTES = 96 * 1024;
+    private static final int STREAM_ID = 2001;
+    private static final int TERM_LENGTH = 1024 * 1024;
+    private static final int BATCH = 16;
+
+    /**
+     * Both pipelines, set up once per trial and shared by the sending and receiving thread of a group.
+     */
+    @State(Scope.Group)
+    public static class Udp
+    {
+        @Param({ "64", "1024" })
+        public int size;
+
+        File dirBase;
+        MediaDriver driver;
+        AeronNet sender;
+        AeronNet receiver;
+        Event send;
+        CountingEmitter sendEmitter;
+        CountingEmitter receiveEmitter;
+        Aeron aeron;
+        ExclusivePublication publication;
+        Subscription subscription;
+        UnsafeBuffer message;
+        FragmentHandler counter;
+        long rawReceivedLocal;
+        long rawSent;
+        long window;
+        final AtomicLong jmirReceived = new AtomicLong();
+        final AtomicLong rawReceived = new AtomicLong();
+
+        @Setup(Level.Trial)
+        public void setUp()
+        {
+            dirBase = BenchmarkSupport.uniqueDir("jmir-bench-transport");
+            final String driverDir = new File(dirBase, "driver").getAbsolutePath();
+            driver = MediaDriver.launch(new MediaDriver.Context()
+                .aeronDirectoryName(driverDir)
+                .threadingMode(ThreadingMode.SHARED)
+                .sharedIdleStrategy(new BackoffIdleStrategy())
+                .dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true));
+            final int[] ports = BenchmarkSupport.freeUdpPorts(3);
+            final byte[] secret = new byte[32];
+            ThreadLocalRandom.current().nextBytes(secret);
+            sender = launch(0, ports, secret, driverDir);
+            receiver = launch(1, ports, secret, driverDir);
+            send = BenchmarkSupport.sendMessage(0, 1, 1, size);
+            sendEmitter = new CountingEmitter(64 * 1024);
+            receiveEmitter = new CountingEmitter(64 * 1024);
+
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driverDir));
+            final String channel = new ChannelUriStringBuilder().media("udp")
+                .endpoint(BenchmarkSupport.LOOPBACK + ":" + ports[2]).termLength(TERM_LENGTH).build();
+            subscription = aeron.addSubscription(channel, STREAM_ID);
+            publication = aeron.addExclusivePublication(channel, STREAM_ID);
+            message = new UnsafeBuffer(new byte[size]);
+            counter = (buffer, offset, length, header) -> rawReceivedLocal++;
+            window = Math.max(16, WINDOW_BYTES / (size + 96));
+
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!sender.isConnected(1) || !publication.isConnected())
+            {
+                if (System.nanoTime() > deadline)
+                {
+                    throw new IllegalStateException("not connected within 30 s");
+                }
+                receiver.doWork(0, receiveEmitter);
+                subscription.poll(counter, 16);
+                Thread.yield();
+            }
+        }
+
+        private static AeronNet launch(final int nodeId, final int[] ports, final byte[] secret, final String dir)
+        {
+            final AeronNet net = AeronNet.launch(new TransportContext()
+                .nodeId(nodeId)
+                .clusterId(1)
+                .clusterSecret(secret)
+                .endpoint(0, BenchmarkSupport.LOOPBACK + ":" + ports[0])
+                .endpoint(1, BenchmarkSupport.LOOPBACK + ":" + ports[1])
+                .maxMessageSize(16 * 1024)
+                .externalDriver(dir));
+            net.onAttach(BenchmarkSupport.context(nodeId, 2, 2));
+            return net;
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown()
+        {
+            System.err.println("jmir sender: " + sender.counters() + "\njmir receiver: " + receiver.counters());
+            CloseHelper.quietCloseAll(sender, receiver, aeron, driver);
+            IoUtil.delete(dirBase, true);
+        }
+    }
+
+    /**
+     * Messages delivered, reported per second.
+     */
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    @State(Scope.Thread)
+    public static class Delivered
+    {
+        public long messages;
+
+        @Setup(Level.Iteration)
+        public void reset()
+        {
+            messages = 0;
+        }
+    }
+
+    @Benchmark
+    @Group("jmir")
+    @GroupThreads(1)
+    public void jmirSend(final Udp udp)
+    {
+        if (udp.sender.counters().messagesSent(1) - udp.jmirReceived.get() < udp.window)
+        {
+            udp.sender.onEvent(udp.send, udp.sendEmitter);
+            udp.sender.onEndOfBatch(udp.sendEmitter);
+        }
+        else
+        {
+            Thread.yield();
+        }
+    }
+
+    @Benchmark
+    @Group("jmir")
+    @GroupThreads(1)
+    public void jmirReceive(final Udp udp, final Delivered delivered)
+    {
+        receive(udp, delivered);
+    }
+
+    @Benchmark
+    @Group("jmirBatch16")
+    @GroupThreads(1)
+    public void jmirBatch16Send(final Udp udp)
+    {
+        if (udp.sender.counters().messagesSent(1) - udp.jmirReceived.get() < udp.window)
+        {
+            for (int i = 0; i < BATCH; i++)
+            {
+                udp.sender.onEvent(udp.send, udp.sendEmitter);
+            }
+            udp.sender.onEndOfBatch(udp.sendEmitter);
+        }
+        else
+        {
+            Thread.yield();
+        }
+    }
+
+    @Benchmark
+    @Group("jmirBatch16")
+    @GroupThreads(1)
+    public void jmirBatch16Receive(final Udp udp, final Delivered delivered)
+    {
+        receive(udp, delivered);
+    }
+
+    private static void receive(final Udp udp, final Delivered delivered)
+    {
+        final long before = udp.receiveEmitter.committed();
+        if (udp.receiver.doWork(0, udp.receiveEmitter) == 0)
+        {
+            Thread.yield();
+        }
+        final long after = udp.receiveEmitter.committed();
+        delivered.messages += after - before;
+        udp.jmirReceived.lazySet(after);
+    }
+
+    @Benchmark
+    @Group("aeron")
+    @GroupThreads(1)
+    public void aeronSend(final Udp udp)
+    {
+        if (udp.rawSent - udp.rawReceived.get() < udp.window && udp.publication.offer(udp.message, 0, udp.size) > 0)
+        {
+            udp.rawSent++;
+        }
+        else
+        {
+            Thread.yield();
+        }
+    }
+
+    @Benchmark
+    @Group("aeron")
+    @GroupThreads(1)
+    public void aeronReceive(final Udp udp, final Delivered delivered)
+    {
+        final long before = udp.rawReceivedLocal;
+        if (udp.subscription.poll(udp.counter, 256) == 0)
+        {
+            Thread.yield();
+        }
+        final long after = udp.rawReceivedLocal;
+        delivered.messages += after - before;
+        udp.rawReceived.lazySet(after);
+    }
+}
