@@ -1,5 +1,6 @@
 package io.jmir.engine.pipeline;
 
+import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
@@ -48,6 +49,9 @@ final class Stage implements EventPoller.Handler<Slot>
         this.submitHeadroom = Math.max(1, ringSize / 4);
         final ByteBuffer memory = ByteBuffer.allocateDirect(ringSize * slotCapacity);
         final int[] next = {0};
+        // Never waited on (the stage thread polls and parks itself, StageThread.signal() wakes it), so take a
+        // strategy whose signalAllWhenBlocking() is a no-op: the default BlockingWaitStrategy locks a monitor
+        // and calls notifyAll() on every publish.
         this.ring = RingBuffer.createMultiProducer(
             () ->
             {
@@ -55,7 +59,8 @@ final class Stage implements EventPoller.Handler<Slot>
                 next[0] += slotCapacity;
                 return slot;
             },
-            ringSize);
+            ringSize,
+            new BusySpinWaitStrategy());
         this.poller = ring.newPoller();
         ring.addGatingSequences(poller.getSequence());
         final Module module = host.module();
