@@ -11,7 +11,8 @@ import static io.jmir.codecs.EnvelopeLayout.LENGTH_PREFIX;
  * Structural validation of an envelope and, recursively, of its follow-ups, without allocating.
  * Checks header ids, every length against the bytes available, that the payload's own message
  * header matches the envelope's event type, and that the event type is known to a
- * {@link SchemaRegistry}. Stateless apart from its registry; safe from any thread.
+ * {@link SchemaRegistry}. Caches the last schema looked up, so a validator belongs to one thread (one per
+ * dispatching thread); the registry must not change after validators are created.
  */
 public final class EnvelopeValidator
 {
@@ -46,6 +47,8 @@ public final class EnvelopeValidator
     }
 
     private final SchemaRegistry schemas;
+    private int cachedSchemaId = -1;
+    private String[] cachedTemplateNames;
 
     /**
      * @param schemas schemas whose events are accepted.
@@ -180,11 +183,18 @@ public final class EnvelopeValidator
         {
             return Result.BAD_PAYLOAD_HEADER;
         }
-        if (!schemas.isKnownSchema(schemaId))
+        String[] templateNames = cachedTemplateNames;
+        if (schemaId != cachedSchemaId)
         {
-            return Result.UNKNOWN_SCHEMA;
+            templateNames = schemas.templateNamesOf(schemaId);
+            if (templateNames == null)
+            {
+                return Result.UNKNOWN_SCHEMA;
+            }
+            cachedSchemaId = schemaId;
+            cachedTemplateNames = templateNames;
         }
-        if (!schemas.isKnownTemplate(schemaId, templateId))
+        if (templateId >= templateNames.length || templateNames[templateId] == null)
         {
             return Result.UNKNOWN_TEMPLATE;
         }

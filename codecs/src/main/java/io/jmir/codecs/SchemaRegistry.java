@@ -59,6 +59,18 @@ public final class SchemaRegistry
     }
 
     /**
+     * Template names of a schema, indexed by template id, for validators that cache the lookup. The array is the
+     * registry's own: callers must not modify it.
+     *
+     * @param schemaId of the schema.
+     * @return the names (null entries are unknown template ids), or null when the schema is not registered.
+     */
+    public String[] templateNamesOf(final int schemaId)
+    {
+        return templateNamesBySchema.get(schemaId);
+    }
+
+    /**
      * @param schemaId   of the schema.
      * @param templateId to check.
      * @return true when the schema is registered and names the template.

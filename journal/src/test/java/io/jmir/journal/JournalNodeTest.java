@@ -46,6 +46,13 @@ class JournalNodeTest
         final UnsafeBuffer scratch = new UnsafeBuffer(new byte[64]);
         try (Node node = Node.launch(definition, new Node.Context().defaultIdleMode(IdleMode.BLOCKING)))
         {
+            final long recovered = ((ChronicleWal)definition.module(1)).lastRecovery().entriesRecovered();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (protocol.recoveredCount() < recovered)
+            {
+                assertThat(System.nanoTime()).as("protocol processed the recovered entries").isLessThan(deadline);
+                LockSupport.parkNanos(1_000_000);
+            }
             for (int i = 0; i < ticks; i++)
             {
                 final int length = TestJournals.tick(scratch, i, perTick);

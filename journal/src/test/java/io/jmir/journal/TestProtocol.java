@@ -40,6 +40,7 @@ public final class TestProtocol implements Module
     private int walId;
     private int sinkId;
     private long nextValue = 1;
+    private volatile long recoveredCount;
 
     public TestProtocol(final String walName, final String sinkName, final long padding)
     {
@@ -87,6 +88,7 @@ public final class TestProtocol implements Module
                 final long value = tickDecoder.tickCount();
                 recovered.add(new long[]{ retention, walIndex, value, length });
                 nextValue = value + 1;
+                recoveredCount = recovered.size();
             }
             default ->
             {
@@ -106,6 +108,14 @@ public final class TestProtocol implements Module
         tickEncoder.wrapAndApplyHeader(b.buffer(), b.payloadOffset(), headerEncoder).nowNs(retention).tickCount(value);
         b.payload(tickEncoder).end();
         b.commit();
+    }
+
+    /**
+     * @return WalEntryLoaded events processed so far (readable from any thread).
+     */
+    public long recoveredCount()
+    {
+        return recoveredCount;
     }
 
     public List<long[]> recovered()

@@ -102,9 +102,4 @@ final class RawStage implements EventPoller.Handler<RawSlot>
         }
         return ++batchCount < budget;
     }
-
-    long workResult()
-    {
-        return workResult;
-    }
 }

@@ -44,14 +44,6 @@ public final class TailCounter
     }
 
     /**
-     * @return accumulated stage work result (tail thread only).
-     */
-    long workResult()
-    {
-        return workResult;
-    }
-
-    /**
      * @return events that did not carry the next expected publication number.
      */
     public long outOfOrder()

@@ -47,6 +47,7 @@ public final class PipelineRuntime
     private final CountDownLatch terminated;
     private final long epochOffsetNs;
     private volatile boolean running;
+    private volatile boolean recovering;
 
     /**
      * Build stages and threads; nothing runs until {@link #start()}.
@@ -128,6 +129,7 @@ public final class PipelineRuntime
                 ((RecoverySource)module).recover(stage.emitter());
             }
         }
+        recovering = overflowBytes.get() > 0;
         running = true;
         for (final StageThread thread : threads)
         {
@@ -156,7 +158,8 @@ public final class PipelineRuntime
         {
             return reject();
         }
-        if (overflowBytes.get() > overflowLimitBytes || stage.ring.remainingCapacity() <= stage.submitHeadroom)
+        if (recovering || overflowBytes.get() > overflowLimitBytes ||
+            stage.ring.remainingCapacity() <= stage.submitHeadroom)
         {
             counters.increment(NodeCounters.Counter.SUBMIT_BACK_PRESSURED);
             return SubmitResult.BACK_PRESSURED;
@@ -242,6 +245,15 @@ public final class PipelineRuntime
         return names;
     }
 
+    /**
+     * @return true while recovered events still wait in overflow: until they are all in their rings, submissions
+     * are back-pressured and active modules (network, timers) do not run, so no input overtakes recovery.
+     */
+    public boolean isRecovering()
+    {
+        return recovering;
+    }
+
     long epochNs(final long nanoTime)
     {
         return nanoTime + epochOffsetNs;
@@ -249,6 +261,10 @@ public final class PipelineRuntime
 
     void afterDutyCycle(final int work)
     {
+        if (recovering && overflowBytes.get() == 0)
+        {
+            recovering = false;
+        }
         if (work > 0 && definition.interceptor() != null)
         {
             definition.interceptor().onEndOfBatch();

@@ -113,9 +113,10 @@ final class Stage implements EventPoller.Handler<Slot>
     }
 
     /**
-     * One duty cycle for this stage: forward overflow, drain up to maxBatch events, end the batch, run doWork.
+     * One duty cycle for this stage: forward overflow, drain up to maxBatch events, end the batch, run doWork
+     * (unless the node is still placing recovered events, see {@link PipelineRuntime#isRecovering()}).
      */
-    int doWork(final long nowNs, final long epochNs)
+    int doWork(final long nowNs, final long epochNs, final boolean dutyAllowed)
     {
         int work = emitter.drainOverflow();
         batchCount = 0;
@@ -140,7 +141,7 @@ final class Stage implements EventPoller.Handler<Slot>
                 heldLength = 0;
             }
         }
-        if (active && !host.failed() && host.module().nextDeadlineNs() <= nowNs)
+        if (dutyAllowed && active && !host.failed() && host.module().nextDeadlineNs() <= nowNs)
         {
             work += dispatcher.doWork(host, nowNs, emitter, emitter.builder());
         }

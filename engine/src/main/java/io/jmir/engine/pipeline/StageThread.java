@@ -97,7 +97,7 @@ final class StageThread implements Runnable
                 int work = 0;
                 for (final Stage stage : stages)
                 {
-                    work += stage.doWork(nowNs, epochNs);
+                    work += stage.doWork(nowNs, epochNs, !runtime.isRecovering());
                 }
                 runtime.afterDutyCycle(work);
                 if (work == 0)

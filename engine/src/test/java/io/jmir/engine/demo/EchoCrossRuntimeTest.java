@@ -4,6 +4,7 @@ import io.jmir.engine.IdleMode;
 import io.jmir.engine.Node;
 import io.jmir.engine.NodeDefinition;
 import io.jmir.engine.SubmitResult;
+import io.jmir.engine.Submissions;
 import io.jmir.engine.modules.wal.InMemoryWalStore;
 import io.jmir.engine.net.LocalNetwork;
 import io.jmir.engine.sim.SimNodeEnvironment;
@@ -107,7 +108,7 @@ class EchoCrossRuntimeTest
                 for (int id = 0; id < NODES; id++)
                 {
                     final int length = EchoNodes.encodeClientRequest(buffer, 0, 100 + id, i, payload(id, i));
-                    assertThat(nodes[id].submit(nodes[id].moduleId(EchoNodes.PROTOCOL), buffer, 0, length))
+                    assertThat(Submissions.submit(nodes[id], nodes[id].moduleId(EchoNodes.PROTOCOL), buffer, 0, length))
                         .isEqualTo(SubmitResult.ACCEPTED);
                 }
             }

@@ -3,6 +3,7 @@ package io.jmir.engine.demo;
 import io.jmir.engine.IdleMode;
 import io.jmir.engine.Node;
 import io.jmir.engine.SubmitResult;
+import io.jmir.engine.Submissions;
 import io.jmir.engine.modules.wal.InMemoryWalStore;
 import io.jmir.engine.net.LocalNetwork;
 import org.agrona.ExpandableArrayBuffer;
@@ -45,7 +46,7 @@ class EchoPipelineTest
                 {
                     final byte[] payload = ("node " + id + " request " + i).getBytes(StandardCharsets.UTF_8);
                     final int length = EchoNodes.encodeClientRequest(buffer, 0, 100 + id, i, payload);
-                    assertThat(nodes[id].submit(nodes[id].moduleId(EchoNodes.PROTOCOL), buffer, 0, length))
+                    assertThat(Submissions.submit(nodes[id], nodes[id].moduleId(EchoNodes.PROTOCOL), buffer, 0, length))
                         .isEqualTo(SubmitResult.ACCEPTED);
                 }
             }

@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Durability against {@code kill -9}: a child JVM runs a pipeline node (protocol, WAL, sink) that appends through
  * the WAL module and prints every entry whose follow-up the engine released; the test kills it with
  * {@code destroyForcibly} (SIGKILL) after a random number of acknowledgements, restarts it (it recovers and
- * continues numbering after the last recovered entry), and finally checks the recovered WAL: contiguous values
- * (none lost, none duplicated, in order) and every acknowledged entry at or above the truncation point present.
+ * continues numbering after the last recovered entry). Every restart must recover at least up to the highest value
+ * acknowledged by any earlier run (so no acknowledged entry was ever lost); finally the recovered WAL must hold
+ * contiguous values (none duplicated, in order) and every acknowledged entry at or above the truncation point.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ChronicleWalKillTest
@@ -50,6 +51,7 @@ class ChronicleWalKillTest
         final List<String> recoveries = new ArrayList<>();
         final long start = System.nanoTime();
         int kills = 0;
+        long maxAcknowledged = 0;
         while (kills < KILLS && System.nanoTime() - start < BUDGET_NS)
         {
             final int killAfterAcks = random.nextInt(3) == 0 ? random.nextInt(5) : random.nextInt(3_000);
@@ -60,6 +62,13 @@ class ChronicleWalKillTest
             child.reader.join(10_000);
             assertThat(child.recovery.get()).as("child %d recovery line (seed %d)", kills, seed).isNotNull();
             recoveries.add(child.recovery.get());
+            assertThat(child.lastRecovered.get())
+                .as("child %d recovered every entry acknowledged before it started (seed %d)", kills, seed)
+                .isGreaterThanOrEqualTo(maxAcknowledged);
+            for (final long value : child.acks)
+            {
+                maxAcknowledged = Math.max(maxAcknowledged, value);
+            }
             acknowledged.addAll(child.acks);
             kills++;
         }
@@ -115,6 +124,7 @@ class ChronicleWalKillTest
         final Thread reader;
         final ConcurrentLinkedQueue<Long> acks = new ConcurrentLinkedQueue<>();
         final AtomicReference<String> recovery = new AtomicReference<>();
+        final AtomicLong lastRecovered = new AtomicLong(-1);
         final CountDownLatch killPoint = new CountDownLatch(1);
         final AtomicLong ackCount = new AtomicLong();
 
@@ -145,6 +155,10 @@ class ChronicleWalKillTest
                         else if (line.startsWith("R "))
                         {
                             recovery.set(line);
+                        }
+                        else if (line.startsWith("L "))
+                        {
+                            lastRecovered.set(Long.parseLong(line.substring(2)));
                             if (killAfterAcks == 0)
                             {
                                 killPoint.countDown();

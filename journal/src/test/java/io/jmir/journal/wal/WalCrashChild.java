@@ -21,7 +21,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Child process of {@link ChronicleWalKillTest}: runs a pipeline {@link Node} (protocol, WAL, sink on their own
- * stage threads) which recovers the WAL at launch; prints {@code R <recovery report>}, then submits Ticks forever
+ * stage threads) which recovers the WAL at launch; prints {@code R <recovery report>} and {@code L <last recovered
+ * value>} once the protocol processed the recovered entries, then submits Ticks forever
  * (each appends 1..24 entries, retention index = value / 50, each with a follow-up to the sink; a truncation now
  * and then) and the sink prints {@code A value} for every follow-up released by the engine, until it is killed.
  */
@@ -53,6 +54,22 @@ public final class WalCrashChild
         synchronized (System.out)
         {
             System.out.println("R " + wal.lastRecovery().stoppedAtCorruption() + " " + wal.lastRecovery());
+            System.out.flush();
+        }
+        // The pipeline runtime does not yet keep submissions behind recovery output that overflowed the
+        // destination ring (see the journal report): wait until the protocol has processed every recovered entry.
+        final long deadline = System.nanoTime() + 30_000_000_000L;
+        while (protocol.recoveredCount() < wal.lastRecovery().entriesRecovered())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                System.exit(4);
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+        synchronized (System.out)
+        {
+            System.out.println("L " + (protocol.recoveredCount() == 0 ? 0 : protocol.nextValue() - 1));
             System.out.flush();
         }
         final UnsafeBuffer scratch = new UnsafeBuffer(new byte[64]);
