@@ -150,6 +150,21 @@ final class IssCheckpoints
     }
 
     /**
+     * Retransmission (ADR 0013): re-send this node's Checkpoint for the stable epoch and every epoch above it whose
+     * digest is known, so a node that lost them (or lags) can still make them stable.
+     */
+    void resendOwn()
+    {
+        for (final Tracker t : trackers)
+        {
+            if (t.ownKnown && t.epoch >= stableEpoch && t.epoch >= 0)
+            {
+                publisher.resendCheckpoint(t.epoch, t.seqNo, t.own);
+            }
+        }
+    }
+
+    /**
      * @return checkpoint trackers holding an epoch above the stable one (memory-bound checks).
      */
     int liveTrackers()

@@ -3,6 +3,10 @@ package io.jmir.protocols.iss;
 import io.jmir.protocols.codecs.CheckpointDecoder;
 import io.jmir.protocols.codecs.CommitDecoder;
 import io.jmir.protocols.codecs.MessageHeaderDecoder;
+import io.jmir.protocols.codecs.NewViewDecoder;
+import io.jmir.protocols.codecs.SlotReplyDecoder;
+import io.jmir.protocols.codecs.SlotRequestDecoder;
+import io.jmir.protocols.codecs.ViewChangeDecoder;
 import io.jmir.protocols.codecs.PrepareDecoder;
 import io.jmir.protocols.codecs.PreprepareDecoder;
 import io.jmir.protocols.pbft.PbftSlot;
@@ -21,6 +25,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class IssInbox
 {
     private static final int MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+    private final ViewChangeDecoder viewChange = new ViewChangeDecoder();
+    private final NewViewDecoder newView = new NewViewDecoder();
+    private final SlotRequestDecoder slotRequest = new SlotRequestDecoder();
+    private final SlotReplyDecoder slotReply = new SlotReplyDecoder();
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final PreprepareDecoder preprepare = new PreprepareDecoder();
     private final PrepareDecoder prepare = new PrepareDecoder();
@@ -33,6 +41,12 @@ final class IssInbox
     private final IssModule iss;
     private final int nodeCount;
     private final int epochLength;
+    private final int maxRefsBytes;
+    private final int perPeerLimit;
+    private final int[] bufferedByPeer;
+    private IssCatchUp catchUp;
+    private long droppedFuture;
+    private long droppedOverLimit;
     private int bufferedLength;
     private long bufferedEpoch = -1;
     private long rejected;
@@ -43,6 +57,44 @@ final class IssInbox
         this.iss = iss;
         this.nodeCount = config.nodeCount();
         this.epochLength = config.epochLength();
+        this.maxRefsBytes = config.maxBatchSize() * PbftSlot.REF_LENGTH;
+        this.perPeerLimit = (int)Math.min(MAX_BUFFERED_BYTES / nodeCount,
+            4L * epochLength * (maxRefsBytes + 256) + 64 * 1024);
+        this.bufferedByPeer = new int[nodeCount];
+    }
+
+    void catchUp(final IssCatchUp catchUp)
+    {
+        this.catchUp = catchUp;
+    }
+
+    /**
+     * @return messages dropped because their epoch is beyond the next one (far future).
+     */
+    long droppedFuture()
+    {
+        return droppedFuture;
+    }
+
+    /**
+     * @return next-epoch messages dropped because their sender's buffer share was full.
+     */
+    long droppedOverLimit()
+    {
+        return droppedOverLimit;
+    }
+
+    /**
+     * @return most bytes buffered for one peer.
+     */
+    int maxBufferedByPeer()
+    {
+        int max = 0;
+        for (final int bytes : bufferedByPeer)
+        {
+            max = Math.max(max, bytes);
+        }
+        return max;
     }
 
     long rejected()
@@ -82,6 +134,19 @@ final class IssInbox
             rejected++;
             return;
         }
+        try
+        {
+            dispatch(from, buffer, offset, length, body, blockLength, version);
+        }
+        catch (final IndexOutOfBoundsException ex)
+        {
+            rejected++;
+        }
+    }
+
+    private void dispatch(final int from, final DirectBuffer buffer, final int offset, final int length,
+        final int body, final int blockLength, final int version)
+    {
         switch (header.templateId())
         {
             case PreprepareDecoder.TEMPLATE_ID:
@@ -113,6 +178,36 @@ final class IssInbox
                 checkpoint.getDigest(digestBytes, 0, 32);
                 iss.checkpoints().onCheckpoint(from, checkpoint.epoch(), digest, 0);
                 break;
+            case ViewChangeDecoder.TEMPLATE_ID:
+                viewChange.wrap(buffer, body, blockLength, version);
+                if (routeSegment(viewChange.epoch(), viewChange.segment(), from, buffer, offset, length))
+                {
+                    iss.epochOf(viewChange.epoch() * epochLength).orderer(viewChange.segment())
+                        .onViewChange(from, buffer, offset, length);
+                }
+                break;
+            case NewViewDecoder.TEMPLATE_ID:
+                newView.wrap(buffer, body, blockLength, version);
+                if (routeSegment(newView.epoch(), newView.segment(), from, buffer, offset, length))
+                {
+                    iss.epochOf(newView.epoch() * epochLength).orderer(newView.segment())
+                        .onNewView(from, buffer, offset, length);
+                }
+                break;
+            case SlotRequestDecoder.TEMPLATE_ID:
+                slotRequest.wrap(buffer, body, blockLength, version);
+                if (!catchUp.onRequest(from, slotRequest.epoch(), slotRequest.seqNo()))
+                {
+                    rejected++;
+                }
+                break;
+            case SlotReplyDecoder.TEMPLATE_ID:
+                slotReply.wrap(buffer, body, blockLength, version);
+                if (!catchUp.onReply(from, slotReply, maxRefsBytes))
+                {
+                    rejected++;
+                }
+                break;
             default:
                 rejected++;
                 break;
@@ -131,6 +226,14 @@ final class IssInbox
                 return CommitDecoder.BLOCK_LENGTH;
             case CheckpointDecoder.TEMPLATE_ID:
                 return CheckpointDecoder.BLOCK_LENGTH;
+            case ViewChangeDecoder.TEMPLATE_ID:
+                return ViewChangeDecoder.BLOCK_LENGTH;
+            case NewViewDecoder.TEMPLATE_ID:
+                return NewViewDecoder.BLOCK_LENGTH;
+            case SlotRequestDecoder.TEMPLATE_ID:
+                return SlotRequestDecoder.BLOCK_LENGTH;
+            case SlotReplyDecoder.TEMPLATE_ID:
+                return SlotReplyDecoder.BLOCK_LENGTH;
             default:
                 return 0;
         }
@@ -182,15 +285,48 @@ final class IssInbox
             }
             return true;
         }
+        routeOther(epoch, from, buffer, offset, length);
+        return false;
+    }
+
+    /**
+     * @return true when the message is for a segment of the current epoch; buffers next-epoch messages.
+     */
+    private boolean routeSegment(
+        final long epoch, final int segment, final int from, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        if (epoch == iss.currentEpoch())
+        {
+            final IssEpoch state = iss.epochOf(epoch * epochLength);
+            if (state == null || segment < 0 || segment >= state.leaderCount())
+            {
+                rejected++;
+                return false;
+            }
+            return true;
+        }
+        routeOther(epoch, from, buffer, offset, length);
+        return false;
+    }
+
+    private void routeOther(
+        final long epoch, final int from, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long current = iss.currentEpoch();
         if (epoch == current + 1)
         {
             buffer(epoch, from, buffer, offset, length);
+        }
+        else if (epoch > current + 1)
+        {
+            droppedFuture++;
+            rejected++;
         }
         else
         {
             rejected++;
         }
-        return false;
     }
 
     private void buffer(
@@ -200,12 +336,15 @@ final class IssInbox
         {
             bufferedLength = 0;
             bufferedEpoch = epoch;
+            java.util.Arrays.fill(bufferedByPeer, 0);
         }
-        if (bufferedLength + 8 + length > MAX_BUFFERED_BYTES)
+        if (bufferedLength + 8 + length > MAX_BUFFERED_BYTES || bufferedByPeer[from] + 8 + length > perPeerLimit)
         {
+            droppedOverLimit++;
             rejected++;
             return;
         }
+        bufferedByPeer[from] += 8 + length;
         buffered.putInt(bufferedLength, from);
         buffered.putInt(bufferedLength + 4, length);
         buffered.putBytes(bufferedLength + 8, buffer, offset, length);
@@ -217,6 +356,7 @@ final class IssInbox
      */
     void replayBuffered(final long epoch)
     {
+        java.util.Arrays.fill(bufferedByPeer, 0);
         if (bufferedEpoch != epoch)
         {
             bufferedLength = 0;

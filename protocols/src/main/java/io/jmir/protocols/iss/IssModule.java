@@ -43,6 +43,8 @@ public final class IssModule implements Module, OrdererOutput
     private final RequestPool pool;
     private final IssCheckpoints checkpoints;
     private final IssInbox inbox;
+    private final IssCatchUp catchUp;
+    private final boolean[] suspected;
     private final IssEpoch[] epochs;
     private final long[] changedClients;
     private final HashResultDecoder hashResult = new HashResultDecoder();
@@ -67,6 +69,7 @@ public final class IssModule implements Module, OrdererOutput
     private long recoveredEntries;
     private long timerFirings;
     private long proposals;
+    private long lastResendNs;
 
     /**
      * @param config    cluster parameters; validated here ({@link IssConfig#conclude()}).
@@ -80,7 +83,7 @@ public final class IssModule implements Module, OrdererOutput
     /**
      * @param config       cluster parameters; validated here ({@link IssConfig#conclude()}).
      * @param selfId       this node's id.
-     * @param leaderPolicy leaders of each epoch (must name nodeCount leaders in this version).
+     * @param leaderPolicy leaders of each epoch (1 to nodeCount of them).
      */
     public IssModule(final IssConfig config, final int selfId, final LeaderPolicy leaderPolicy)
     {
@@ -96,6 +99,9 @@ public final class IssModule implements Module, OrdererOutput
         this.pool = new RequestPool(config);
         this.checkpoints = new IssCheckpoints(config, publisher, this::onStable);
         this.inbox = new IssInbox(this, config);
+        this.catchUp = new IssCatchUp(this, publisher, config);
+        inbox.catchUp(catchUp);
+        this.suspected = new boolean[config.nodeCount()];
         this.epochs = new IssEpoch[config.epochWindow() + 2];
         for (int i = 0; i < epochs.length; i++)
         {
@@ -143,7 +149,7 @@ public final class IssModule implements Module, OrdererOutput
                 case EngineEvents.TIMER_FIRED:
                     nowNs = event.decode(timerFired).nowNs();
                     timerFirings++;
-                    maybePropose();
+                    onTick();
                     break;
                 case EngineEvents.SNAPSHOT_RESULT:
                     onSnapshotResult(event);
@@ -196,10 +202,11 @@ public final class IssModule implements Module, OrdererOutput
         final long value = correlationId & ~IssPublisher.KIND_MASK;
         if (kind == IssPublisher.KIND_BATCH)
         {
-            final IssEpoch epoch = epochOf(value);
-            if (epoch != null)
+            final long seqNo = value & IssPublisher.SEQ_MASK;
+            final IssEpoch epoch = epochOf(seqNo);
+            if (epoch != null && epoch.slot(seqNo).hashGeneration() == (int)(value >>> IssPublisher.GENERATION_SHIFT))
             {
-                epoch.ordererOf(value).onBatchDigest(epoch.slot(value), digest, 0);
+                epoch.ordererOf(seqNo).onBatchDigest(epoch.slot(seqNo), digest, 0);
             }
         }
         else if (kind == IssPublisher.KIND_CHECKPOINT)
@@ -237,13 +244,37 @@ public final class IssModule implements Module, OrdererOutput
             for (int s = 0; s < current.leaderCount(); s++)
             {
                 final PbftOrderer orderer = current.orderer(s);
-                if (!orderer.isLeader() && orderer.hasWaiting())
+                if (orderer.hasWaiting())
                 {
                     orderer.retryWaiting();
                 }
             }
         }
         maybePropose();
+    }
+
+    /**
+     * Time passed: proposals, view-change timeouts and retransmission of the current epoch's segments, catch-up of
+     * missed slots, retransmission of own checkpoints (ADR 0013).
+     */
+    private void onTick()
+    {
+        maybePropose();
+        if (current == null)
+        {
+            return;
+        }
+        for (int s = 0; s < current.leaderCount(); s++)
+        {
+            current.orderer(s).onTick(nowNs);
+        }
+        catchUp.onTick(nowNs, nextDeliver);
+        if ((awaitingEntry || current.epoch > checkpoints.stableEpoch() + 1) &&
+            nowNs - lastResendNs >= config.viewChangeTimeoutNs() / 4)
+        {
+            lastResendNs = nowNs;
+            checkpoints.resendOwn();
+        }
     }
 
     // ---------------------------------------------------------------- routing of protocol messages (IssInbox)
@@ -275,7 +306,8 @@ public final class IssModule implements Module, OrdererOutput
         }
         awaitingEntry = false;
         final IssEpoch state = epochs[(int)(epoch % epochs.length)];
-        state.start(epoch, leaderPolicy);
+        state.start(epoch, leaderPolicy, nowNs);
+        java.util.Arrays.fill(suspected, false);
         current = state;
         lastProposalNs = nowNs;
         inbox.replayBuffered(epoch);
@@ -287,7 +319,7 @@ public final class IssModule implements Module, OrdererOutput
     {
         for (final IssEpoch state : epochs)
         {
-            if (state.live && state.epoch <= epoch && state != current)
+            if (state.live && state.epoch < epoch && state != current)
             {
                 state.live = false;
             }
@@ -380,6 +412,10 @@ public final class IssModule implements Module, OrdererOutput
         {
             pool.markDelivered(slot.clientId(i), slot.requestNo(i));
         }
+        if (slot.isFill())
+        {
+            suspected[epoch.ordererOf(slot.seqNo()).segmentLeader()] = true;
+        }
         publisher.persistCommittedAndDeliver(epoch.epoch, epoch.ordererOf(slot.seqNo()).view(), slot, pool,
             slot.seqNo() == epoch.last());
         delivered += slot.requestCount();
@@ -390,6 +426,7 @@ public final class IssModule implements Module, OrdererOutput
         final int moved = pool.advanceWatermarks(changedClients);
         publisher.clientProgress(epoch.epoch + 1, changedClients, moved);
         checkpoints.epochDelivered(epoch.epoch, epoch.last(), pool);
+        leaderPolicy.epochDelivered(epoch.epoch, suspected);
         tryEnterEpoch(epoch.epoch + 1);
     }
 
@@ -466,8 +503,46 @@ public final class IssModule implements Module, OrdererOutput
     }
 
     @Override
+    public int checkInstalled(final PbftOrderer orderer, final PbftSlot slot)
+    {
+        final int count = slot.requestCount();
+        int result = BATCH_VALID;
+        for (int i = 0; i < count && result != BATCH_INVALID; i++)
+        {
+            final int check = pool.checkInstalled(slot.clientId(i), slot.requestNo(i), slot.batch(),
+                slot.requestDigestOffset(i));
+            result = check == RequestPool.VALID ? result : check == RequestPool.MISSING ? BATCH_MISSING :
+                BATCH_INVALID;
+        }
+        if (result == BATCH_VALID)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                pool.markProposed(slot.clientId(i), slot.requestNo(i));
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public void releaseBatch(final PbftSlot slot)
+    {
+        for (int i = 0; i < slot.requestCount(); i++)
+        {
+            pool.release(slot.clientId(i), slot.requestNo(i));
+        }
+    }
+
+    @Override
+    public void broadcast(final DirectBuffer buffer, final int offset, final int length, final boolean includeSelf)
+    {
+        publisher.broadcast(buffer, offset, length, includeSelf);
+    }
+
+    @Override
     public void hashBatch(final PbftSlot slot)
     {
+
         publisher.hashBatch(slot);
     }
 
@@ -500,16 +575,19 @@ public final class IssModule implements Module, OrdererOutput
     public IssStats stats()
     {
         long rejected = 0;
+        long viewChanges = 0;
         int liveEpochs = 0;
         for (final IssEpoch epoch : epochs)
         {
             rejected += epoch.rejectedMessages();
+            viewChanges += epoch.viewChanges();
             liveEpochs += epoch.live ? 1 : 0;
         }
         return new IssStats(currentEpoch(), checkpoints.stableEpoch(), nextDeliver, delivered, liveEpochs,
             pool.heldRequests(), pool.queuedEntries(), inbox.bufferedBytes(), checkpoints.liveTrackers(),
             rejected + inbox.rejected() + checkpoints.ignoredMessages(), droppedRequests, recoveredEntries,
-            timerFirings, proposals);
+            timerFirings, proposals, viewChanges, inbox.droppedFuture(), inbox.droppedOverLimit(),
+            inbox.maxBufferedByPeer(), catchUp.requests(), catchUp.installs());
     }
 
     DirectBuffer scratchDigest()

@@ -37,6 +37,8 @@ final class IssPublisher
     static final long KIND_BATCH = 1L << 56;
     static final long KIND_CHECKPOINT = 2L << 56;
     static final long KIND_MASK = 0xFFL << 56;
+    static final int GENERATION_SHIFT = 40;
+    static final long SEQ_MASK = (1L << GENERATION_SHIFT) - 1;
     static final long TIMER_ID = 1;
 
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
@@ -107,7 +109,8 @@ final class IssPublisher
 
     void hashBatch(final PbftSlot slot)
     {
-        hash(KIND_BATCH | slot.seqNo(), slot.batch(), 0, slot.batchLength());
+        hash(KIND_BATCH | ((long)slot.nextHashGeneration() << GENERATION_SHIFT) | slot.seqNo(), slot.batch(), 0,
+            slot.batchLength());
     }
 
     void hash(final long correlationId, final DirectBuffer data, final int offset, final int length)
@@ -190,6 +193,48 @@ final class IssPublisher
             b.payload(snapshot).end();
         }
         b.commit();
+    }
+
+    /**
+     * Send a message of the ISS schema (header included) to every other node, and to this node when asked.
+     */
+    void broadcast(final DirectBuffer message, final int offset, final int length, final boolean includeSelf)
+    {
+        final EventBuilder b = emitter.event(netId);
+        final SendMessageEncoder.DestinationsEncoder destinations = send
+            .wrapAndApplyHeader(b.buffer(), b.payloadOffset(), header).destinationModule(selfModule)
+            .destinationsCount(includeSelf ? nodeCount : nodeCount - 1);
+        for (int node = 0; node < nodeCount; node++)
+        {
+            if (includeSelf || node != selfId)
+            {
+                destinations.next().nodeId(node);
+            }
+        }
+        send.putMessage(message, offset, length);
+        b.payload(send).commit();
+    }
+
+    /**
+     * Send a message of the ISS schema (header included) to one node.
+     */
+    void sendTo(final int node, final DirectBuffer message, final int offset, final int length)
+    {
+        final EventBuilder b = emitter.event(netId);
+        send.wrapAndApplyHeader(b.buffer(), b.payloadOffset(), header).destinationModule(selfModule)
+            .destinationsCount(1).next().nodeId(node);
+        send.putMessage(message, offset, length);
+        b.payload(send).commit();
+    }
+
+    /**
+     * Re-send this node's Checkpoint message for an epoch (retransmission; no WAL entry).
+     */
+    void resendCheckpoint(final long epoch, final long seqNo, final byte[] digest)
+    {
+        checkpoint.wrapAndApplyHeader(scratch, 0, issHeader).epoch(epoch).seqNo(seqNo).putDigest(digest, 0, 32);
+        broadcast(scratch, 0, io.jmir.protocols.codecs.MessageHeaderEncoder.ENCODED_LENGTH +
+            checkpoint.encodedLength(), false);
     }
 
     void persistCheckpoint(final long epoch, final long seqNo, final byte[] digest, final DirectBuffer data,
