@@ -4,11 +4,13 @@ import io.jmir.codecs.engine.Scheme;
 import io.jmir.engine.SubmitResult;
 import io.jmir.engine.sim.Simulation;
 import io.jmir.protocols.iss.IssConfig;
+import io.jmir.protocols.iss.LeaderPolicy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 
 /**
  * An ISS cluster in the engine's deterministic simulation runtime ({@link Simulation}): n nodes built from
@@ -30,6 +32,15 @@ public final class IssSimulation implements AutoCloseable
     public IssSimulation(final long seed, final IssConfig config, final int clientCount, final int requestsPerClient,
         final int maxInFlight, final double duplicateProbability)
     {
+        this(seed, config, clientCount, requestsPerClient, maxInFlight, duplicateProbability, null);
+    }
+
+    /**
+     * @param policies leader policy of each node (called at every start of a node), or null for the default.
+     */
+    public IssSimulation(final long seed, final IssConfig config, final int clientCount, final int requestsPerClient,
+        final int maxInFlight, final double duplicateProbability, final IntFunction<LeaderPolicy> policies)
+    {
         this.config = config.conclude();
         final int n = config.nodeCount();
         this.random = new Random(seed * 31 + 7);
@@ -44,7 +55,8 @@ public final class IssSimulation implements AutoCloseable
                 apps[nodeId] = new RecordingApp();
                 nodes[nodeId] = new IssNode(nodeId, config, env.net(), keys, apps[nodeId],
                     (node, client, requestNo, seqNo, result, offset, length) ->
-                        clientHolder[0].onReply(node, client, requestNo, seqNo, result, offset, length), 8 * 1024, 0);
+                        clientHolder[0].onReply(node, client, requestNo, seqNo, result, offset, length), 8 * 1024, 0,
+                    policies == null ? null : policies.apply(nodeId));
                 return nodes[nodeId].definition;
             });
         clients = new SimClients(this, keys, config.clientAuthScheme(), n, config.f(), requestsPerClient,
@@ -127,6 +139,10 @@ public final class IssSimulation implements AutoCloseable
 
     void submit(final int node, final byte[] request)
     {
+        if (!simulation.isRunning(node))
+        {
+            return;
+        }
         final SubmitResult result = simulation.submit(node, "clients", new UnsafeBuffer(request), 0, request.length);
         if (result != SubmitResult.ACCEPTED)
         {
