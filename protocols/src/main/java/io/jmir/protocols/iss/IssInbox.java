@@ -296,7 +296,8 @@ final class IssInbox
         final long epoch, final int segment, final int from, final DirectBuffer buffer, final int offset,
         final int length)
     {
-        if (epoch == iss.currentEpoch())
+        if (epoch == iss.currentEpoch() || epoch >= 0 && epoch < iss.currentEpoch() &&
+            iss.epochOf(epoch * epochLength) != null)
         {
             final IssEpoch state = iss.epochOf(epoch * epochLength);
             if (state == null || segment < 0 || segment >= state.leaderCount())

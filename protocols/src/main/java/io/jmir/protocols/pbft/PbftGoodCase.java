@@ -105,6 +105,7 @@ final class PbftGoodCase
             }
         }
         slot.preprepareView = orderer.view();
+        slot.recordPreprepared(orderer.view());
         output.persistPreprepare(orderer, slot, orderer.leader() == selfId && orderer.view() == 0);
         checkPrepared(slot);
         return true;

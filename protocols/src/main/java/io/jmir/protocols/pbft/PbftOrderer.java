@@ -411,6 +411,7 @@ public final class PbftOrderer
             if (slot.hasDigest)
             {
                 slot.preprepareView = view;
+                slot.recordPreprepared(view);
                 output.persistPreprepare(this, slot, false);
             }
             return;

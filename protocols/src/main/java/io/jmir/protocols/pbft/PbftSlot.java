@@ -40,6 +40,8 @@ public final class PbftSlot
     private final byte[] expectedDigest = new byte[DIGEST_LENGTH];
     long seqNo;
     long preprepareView;
+    long qView;
+    private final byte[] qDigest = new byte[DIGEST_LENGTH];
     boolean hasPrepared;
     long preparedView;
     int preparedCount;
@@ -83,6 +85,7 @@ public final class PbftSlot
         isCommitted = false;
         isDelivered = false;
         preprepareView = 0;
+        qView = -1;
         hasPrepared = false;
         installMode = INSTALL_NONE;
         marked = false;
@@ -224,6 +227,21 @@ public final class PbftSlot
         preparedFill = isFill();
         System.arraycopy(digest, 0, preparedDigest, 0, DIGEST_LENGTH);
         preparedRefs.putBytes(0, batch, BATCH_PREFIX, requestCount * REF_LENGTH);
+    }
+
+    /**
+     * Remember the current batch as pre-prepared in a view (the Q set entry of view changes; kept when a later
+     * view installs another batch until that one is pre-prepared).
+     */
+    void recordPreprepared(final long view)
+    {
+        qView = view;
+        System.arraycopy(digest, 0, qDigest, 0, DIGEST_LENGTH);
+    }
+
+    byte[] qDigest()
+    {
+        return qDigest;
     }
 
     DirectBuffer preparedRefs()

@@ -24,6 +24,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li>Followers accept a NewView from the view's leader when every proposal is justified by the ViewChanges
  *   they hold themselves (waiting for more when not yet); the batches are then installed, their digests checked
  *   against the proposal, and prepared and committed in the new view.</li>
+ *   <li>A node whose segment is finished (every slot committed here) does not change view but answers a
+ *   ViewChange for a higher view with its own report for that view, so the others can decide with its P and Q
+ *   entries even when it moved on to the next epoch.</li>
  *   <li>Retransmission: while the unfinished segment made no progress for a third of the timeout, the node
  *   re-sends, once per such period, its ViewChange (during a view change) or, as the view's leader, its NewView,
  *   and its own votes ({@link PbftResend}).</li>
@@ -55,6 +58,7 @@ final class PbftViewChange
     private final long resendPeriodNs;
     private int pendingLength;
     private long pendingNewView = -1;
+    private long answeredView;
     private boolean sentNewView;
     private long progressNs;
     private long lastResendNs;
@@ -79,6 +83,7 @@ final class PbftViewChange
         reports.clear();
         pendingNewView = -1;
         pendingLength = 0;
+        answeredView = 0;
         sentNewView = false;
         this.nowNs = nowNs;
         progressNs = nowNs;
@@ -136,21 +141,21 @@ final class PbftViewChange
 
     private void broadcastViewChange()
     {
-        final int length = encodeViewChange();
+        final int length = encodeViewChange(orderer.view());
         output.broadcast(scratch, 0, length, true);
     }
 
-    private int encodeViewChange()
+    private int encodeViewChange(final long view)
     {
         viewChange.wrapAndApplyHeader(scratch, 0, headerEncoder).epoch(orderer.epoch()).segment(orderer.segment())
-            .newView(orderer.view());
+            .newView(view);
         int prepared = 0;
         int preprepared = 0;
         for (int k = 0; k < orderer.length(); k++)
         {
             final PbftSlot slot = orderer.slotAt(k);
             prepared += slot.hasPrepared ? 1 : 0;
-            preprepared += slot.hasDigest && slot.preprepareView >= 0 ? 1 : 0;
+            preprepared += slot.qView >= 0 ? 1 : 0;
         }
         final ViewChangeEncoder.PreparedEncoder p = viewChange.preparedCount(prepared);
         for (int k = 0; k < orderer.length(); k++)
@@ -168,10 +173,9 @@ final class PbftViewChange
         for (int k = 0; k < orderer.length(); k++)
         {
             final PbftSlot slot = orderer.slotAt(k);
-            if (slot.hasDigest && slot.preprepareView >= 0)
+            if (slot.qView >= 0)
             {
-                q.next().seqNo(slot.seqNo).view(slot.preprepareView)
-                    .putDigest(slot.digest(), 0, PbftSlot.DIGEST_LENGTH);
+                q.next().seqNo(slot.seqNo).view(slot.qView).putDigest(slot.qDigest(), 0, PbftSlot.DIGEST_LENGTH);
             }
         }
         return MessageHeaderEncoder.ENCODED_LENGTH + viewChange.encodedLength();
@@ -187,6 +191,16 @@ final class PbftViewChange
         if (!reports.store(from, buffer, offset, length, orderer))
         {
             return false;
+        }
+        if (orderer.isFinished())
+        {
+            final long asked = reports.viewOf(from);
+            if (asked > answeredView && from != selfId)
+            {
+                answeredView = asked;
+                output.broadcast(scratch, 0, encodeViewChange(asked), false);
+            }
+            return true;
         }
         final long view = orderer.view();
         if (reports.countAbove(view) >= weakQuorum && !orderer.isFinished())

@@ -1,6 +1,8 @@
 package io.jmir.protocols.testkit;
 
 import io.jmir.codecs.engine.Scheme;
+import io.jmir.engine.EventInterceptor;
+import io.jmir.engine.NodeDefinition;
 import io.jmir.engine.SubmitResult;
 import io.jmir.engine.sim.Simulation;
 import io.jmir.protocols.iss.IssConfig;
@@ -9,6 +11,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 
@@ -41,6 +44,17 @@ public final class IssSimulation implements AutoCloseable
     public IssSimulation(final long seed, final IssConfig config, final int clientCount, final int requestsPerClient,
         final int maxInFlight, final double duplicateProbability, final IntFunction<LeaderPolicy> policies)
     {
+        this(seed, config, clientCount, requestsPerClient, maxInFlight, duplicateProbability, policies, null);
+    }
+
+    /**
+     * @param policies     leader policy of each node (called at every start of a node), or null for the default.
+     * @param interceptors event interceptor of each node start (e.g. an event log), or null for none.
+     */
+    public IssSimulation(final long seed, final IssConfig config, final int clientCount, final int requestsPerClient,
+        final int maxInFlight, final double duplicateProbability, final IntFunction<LeaderPolicy> policies,
+        final BiFunction<Integer, NodeDefinition, EventInterceptor> interceptors)
+    {
         this.config = config.conclude();
         final int n = config.nodeCount();
         this.random = new Random(seed * 31 + 7);
@@ -57,6 +71,10 @@ public final class IssSimulation implements AutoCloseable
                     (node, client, requestNo, seqNo, result, offset, length) ->
                         clientHolder[0].onReply(node, client, requestNo, seqNo, result, offset, length), 8 * 1024, 0,
                     policies == null ? null : policies.apply(nodeId));
+                if (interceptors != null)
+                {
+                    nodes[nodeId].definition.interceptor(interceptors.apply(nodeId, nodes[nodeId].definition));
+                }
                 return nodes[nodeId].definition;
             });
         clients = new SimClients(this, keys, config.clientAuthScheme(), n, config.f(), requestsPerClient,
