@@ -16,9 +16,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Decodes protocol messages from other nodes (the adapter side of ISS) and routes them: PBFT messages of the
- * current epoch to the orderer of their segment, messages of the next epoch into a bounded buffer replayed when
- * the node enters it, checkpoints to {@link IssCheckpoints}. Malformed, misrouted or stale messages are counted
- * and dropped, never thrown.
+ * current epoch and of older epochs still held (view changes the others still run) to the orderer of their
+ * segment, messages of the next epoch into a bounded buffer (a share per sender) replayed when the node enters it,
+ * checkpoints to {@link IssCheckpoints}, catch-up messages to {@link IssCatchUp}. Malformed, misrouted or stale
+ * messages are counted and dropped, never thrown; messages beyond the next epoch are counted as far-future drops.
  * <p>
  * <b>Threading:</b> protocol module thread only.
  */
@@ -276,7 +277,7 @@ final class IssInbox
             rejected++;
             return false;
         }
-        if (epoch == current)
+        if (epoch == current || epoch >= 0 && epoch < current && iss.epochOf(seqNo) != null)
         {
             if (iss.epochOf(seqNo) == null)
             {

@@ -24,9 +24,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li>Followers accept a NewView from the view's leader when every proposal is justified by the ViewChanges
  *   they hold themselves (waiting for more when not yet); the batches are then installed, their digests checked
  *   against the proposal, and prepared and committed in the new view.</li>
- *   <li>A node whose segment is finished (every slot committed here) does not change view but answers a
- *   ViewChange for a higher view with its own report for that view, so the others can decide with its P and Q
- *   entries even when it moved on to the next epoch.</li>
+ *   <li>A node whose segment is finished (every slot committed here) does not change view on its own but answers
+ *   a ViewChange for a higher view with its own report for that view, and accepts that view's NewView and votes
+ *   for its re-proposals (which equal its committed batches), so the others can complete the view change with it
+ *   even when it moved on to the next epoch.</li>
  *   <li>Retransmission: while the unfinished segment made no progress for a third of the timeout, the node
  *   re-sends, once per such period, its ViewChange (during a view change) or, as the view's leader, its NewView,
  *   and its own votes ({@link PbftResend}).</li>
@@ -198,7 +199,7 @@ final class PbftViewChange
             if (asked > answeredView && from != selfId)
             {
                 answeredView = asked;
-                output.broadcast(scratch, 0, encodeViewChange(asked), false);
+                output.broadcast(scratch, 0, encodeViewChange(asked), true);
             }
             return true;
         }
@@ -264,7 +265,7 @@ final class PbftViewChange
         newView.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
         final long view = newView.view();
         if (view <= 0 || view < orderer.view() || view == orderer.view() && !orderer.inViewChange() ||
-            from != orderer.leaderOf(view) || orderer.isFinished())
+            from != orderer.leaderOf(view))
         {
             return false;
         }
