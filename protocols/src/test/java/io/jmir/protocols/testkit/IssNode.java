@@ -43,10 +43,28 @@ public final class IssNode
         final int maxStagedBytes,
         final int cryptoWorkers)
     {
+        this(nodeId, config, net, keys, application, sink, maxStagedBytes, cryptoWorkers, new InMemoryWalStore());
+    }
+
+    /**
+     * @param walStore the WAL's durable part: keep it across restarts (e.g. in the simulation's DurableState) for
+     *                 crash recovery; a fresh store is a wiped disk.
+     */
+    public IssNode(
+        final int nodeId,
+        final IssConfig config,
+        final Module net,
+        final TestKeys keys,
+        final Application application,
+        final ReplySink sink,
+        final int maxStagedBytes,
+        final int cryptoWorkers,
+        final InMemoryWalStore walStore)
+    {
         this.application = application;
         iss = new IssModule(config, nodeId);
         clients = new ClientTrackerModule(config, maxStagedBytes);
-        walStore = new InMemoryWalStore();
+        this.walStore = walStore;
         wal = new InMemoryWal(walStore, "iss");
         store = new InMemoryRequestStore();
         app = new ApplicationModule(application);
