@@ -323,11 +323,12 @@ final class IssCheckpoints
 
     /**
      * Recovery or state transfer: a stable checkpoint known from a certificate (recovered from the WAL, or fetched
-     * and verified). {@code persist} appends the certificate (and truncates) as at normal stability.
+     * and verified). {@code persist} appends this node's checkpoint data for the epoch (when it holds it: a restart
+     * restores the app from it) and the certificate (which truncates the WAL), as at normal stability.
      */
     void restoreStable(final long epoch, final CheckpointCertificate from, final boolean persist)
     {
-        if (epoch <= stableEpoch)
+        if (epoch < stableEpoch || (epoch == stableEpoch && !persist))
         {
             return;
         }
@@ -338,6 +339,11 @@ final class IssCheckpoints
         }
         if (persist && certificate.epoch() == epoch)
         {
+            final Tracker t = trackers[(int)(epoch % trackers.length)];
+            if (t.epoch == epoch && t.ownKnown && t.dataLength > 0)
+            {
+                publisher.persistCheckpoint(epoch, t.seqNo, t.own, t.data, t.dataLength, null, 0);
+            }
             publisher.persistCertificate(epoch, certificate.buffer(), certificate.length());
         }
     }

@@ -177,7 +177,7 @@ public final class IssConfig
     }
 
     /**
-     * @param stateChunkBytes checkpoint data bytes asked per chunk, in [256, 16 MiB].
+     * @param stateChunkBytes checkpoint data bytes asked per chunk, in [64, 16 MiB].
      * @return this.
      */
     public IssConfig stateChunkBytes(final int stateChunkBytes)
@@ -279,9 +279,9 @@ public final class IssConfig
             throw new ConfigurationException("stateTransferTimeoutNs",
                 "must be at least 1000 ns (or 0 to derive), was " + stateTransferTimeoutNs);
         }
-        if (stateChunkBytes < 256 || stateChunkBytes > 16 * 1024 * 1024)
+        if (stateChunkBytes < 64 || stateChunkBytes > 16 * 1024 * 1024)
         {
-            throw new ConfigurationException("stateChunkBytes", "must be in [256, 16 MiB], was " + stateChunkBytes);
+            throw new ConfigurationException("stateChunkBytes", "must be in [64, 16 MiB], was " + stateChunkBytes);
         }
         if (maxStateBytes < 1024)
         {

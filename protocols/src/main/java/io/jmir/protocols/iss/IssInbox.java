@@ -9,6 +9,7 @@ import io.jmir.protocols.codecs.PreprepareDecoder;
 import io.jmir.protocols.codecs.SignedCheckpointDecoder;
 import io.jmir.protocols.codecs.StateChunkDecoder;
 import io.jmir.protocols.codecs.StateRequestDecoder;
+import io.jmir.protocols.codecs.WalBatchPayloadsDecoder;
 import io.jmir.protocols.pbft.PbftSlot;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -135,6 +136,9 @@ final class IssInbox
             case CheckpointCertificateDecoder.TEMPLATE_ID:
                 iss.stateTransfer().onCertificate(from, buffer, offset, length);
                 break;
+            case WalBatchPayloadsDecoder.TEMPLATE_ID:
+                iss.payloadFetch().onPayloads(buffer, offset, length);
+                break;
             default:
                 rejected++;
                 break;
@@ -161,6 +165,8 @@ final class IssInbox
                 return StateChunkDecoder.BLOCK_LENGTH;
             case CheckpointCertificateDecoder.TEMPLATE_ID:
                 return CheckpointCertificateDecoder.BLOCK_LENGTH;
+            case WalBatchPayloadsDecoder.TEMPLATE_ID:
+                return WalBatchPayloadsDecoder.BLOCK_LENGTH;
             default:
                 return 0;
         }

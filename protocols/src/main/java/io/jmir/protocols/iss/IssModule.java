@@ -50,6 +50,7 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
     private final CheckpointInstaller installer;
     private final IssStateTransfer stateTransfer;
     private final IssCryptoResults cryptoResults;
+    private final IssPayloadFetch payloadFetch;
     private final IssEpoch[] epochs;
     private final long[] changedClients;
     private final HashResultDecoder hashResult = new HashResultDecoder();
@@ -112,6 +113,7 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
         this.installer = new CheckpointInstaller(config, pool, publisher);
         this.stateTransfer = new IssStateTransfer(config, selfId, checkpoints, publisher, this);
         this.cryptoResults = new IssCryptoResults(checkpoints, stateTransfer);
+        this.payloadFetch = new IssPayloadFetch(this, pool, publisher);
         this.epochs = new IssEpoch[config.epochWindow() + 2];
         for (int i = 0; i < epochs.length; i++)
         {
@@ -239,6 +241,11 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
     {
         event.decode(hashResult);
         final long correlationId = hashResult.correlationId();
+        if ((correlationId & IssPublisher.KIND_MASK) == IssPublisher.KIND_PAYLOADS)
+        {
+            payloadFetch.onDigests((int)(correlationId & ~IssPublisher.KIND_MASK), hashResult);
+            return;
+        }
         final HashResultDecoder.DigestsDecoder digests = hashResult.digests();
         if (digests.count() < 1)
         {
@@ -322,6 +329,11 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
         return checkpoints;
     }
 
+    IssPayloadFetch payloadFetch()
+    {
+        return payloadFetch;
+    }
+
     IssStateTransfer stateTransfer()
     {
         return stateTransfer;
@@ -372,6 +384,16 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
     }
 
     @Override
+    public void retransmit(final int to, final long epoch)
+    {
+        final IssEpoch state = epochs[(int)(epoch % epochs.length)];
+        if (epoch >= 0 && state.live && state.epoch == epoch)
+        {
+            state.retransmit(publisher, payloadFetch, to);
+        }
+    }
+
+    @Override
     public void adopt(final CheckpointCertificate certificate)
     {
         checkpoints.restoreStable(certificate.epoch(), certificate, true);
@@ -390,8 +412,6 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
         }
         installer.restore(data, 0, length);
         checkpoints.restoreOwn(epoch, certificate.seqNo(), certificate.digest(), 0, data, 0, length);
-        publisher.persistCheckpoint(epoch, certificate.seqNo(), certificate.digest().byteArray(), data, length,
-            null, 0);
         checkpoints.restoreStable(epoch, certificate, true);
         for (final IssEpoch state : epochs)
         {

@@ -45,6 +45,7 @@ final class IssPublisher
     static final long KIND_VERIFY_VOTE = 4L << 56;
     static final long KIND_VERIFY_CERT = 5L << 56;
     static final long KIND_STATE_DATA = 6L << 56;
+    static final long KIND_PAYLOADS = 7L << 56;
     static final long KIND_MASK = 0xFFL << 56;
     static final long TIMER_ID = 1;
     /** Offset of the entry bytes in a WalAppend payload: header, retention index, 32-bit length. */
@@ -119,6 +120,14 @@ final class IssPublisher
         timerSet.wrapAndApplyHeader(b.buffer(), b.payloadOffset(), header)
             .timerId(TIMER_ID).delayNs(periodNs).periodNs(periodNs);
         b.payload(timerSet).commit();
+    }
+
+    /**
+     * @return a builder for an event to the hasher (the caller encodes and commits it).
+     */
+    EventBuilder toHasher()
+    {
+        return emitter.event(hasherId);
     }
 
     void hashBatch(final PbftSlot slot)
@@ -326,10 +335,11 @@ final class IssPublisher
     }
 
     /**
-     * Recovery: send again the votes this node persisted for a slot (pre-prepare as leader, prepare, commit when
-     * prepared), so that peers that missed them while it was down can count them. Duplicates are ignored by peers.
+     * Send again the votes this node persisted for a slot (pre-prepare as leader, prepare, commit when prepared) to
+     * one node ({@code to}) or all others (negative), so that peers that missed them while they or this node were
+     * down can count them. Duplicates are ignored by peers.
      */
-    void resendVotes(final long epoch, final long view, final PbftSlot slot, final boolean asLeader,
+    void resendVotes(final int to, final long epoch, final long view, final PbftSlot slot, final boolean asLeader,
         final boolean prepared)
     {
         final int count = slot.requestCount();
@@ -343,16 +353,16 @@ final class IssPublisher
                 refs.next().clientId(slot.clientId(i)).requestNo(slot.requestNo(i))
                     .putDigest(slot.batch(), slot.requestDigestOffset(i), PbftSlot.DIGEST_LENGTH);
             }
-            send(-1, scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + preprepare.encodedLength());
+            send(to, scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + preprepare.encodedLength());
         }
         prepare.wrapAndApplyHeader(scratch, 0, issHeader).epoch(epoch).seqNo(slot.seqNo()).view(view)
             .putDigest(slot.digest(), 0, 32);
-        send(-1, scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + prepare.encodedLength());
+        send(to, scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + prepare.encodedLength());
         if (prepared)
         {
             commit.wrapAndApplyHeader(scratch, 0, issHeader).epoch(epoch).seqNo(slot.seqNo()).view(view)
                 .putDigest(slot.digest(), 0, 32);
-            send(-1, scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + commit.encodedLength());
+            send(to, scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + commit.encodedLength());
         }
     }
 

@@ -257,7 +257,7 @@ final class IssRecovery
             final PbftSlot slot = epoch.slot(seqNo);
             digest.putBytes(0, s.digest);
             orderer.restore(slot, refs, 0, s.count, digest, 0, s.prepared, s.committed && complete);
-            publisher.resendVotes(epoch.epoch, orderer.view(), slot, orderer.isLeader(), s.prepared || s.committed);
+            publisher.resendVotes(-1, epoch.epoch, orderer.view(), slot, orderer.isLeader(), s.prepared || s.committed);
         }
     }
 

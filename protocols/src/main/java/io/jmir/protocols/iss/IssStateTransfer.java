@@ -17,17 +17,20 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <b>Fetching.</b> A node that delivered nothing for {@code stateTransferTimeoutNs} sends StateRequest{epoch} to
  * all peers. A peer whose latest stable checkpoint is at or above that epoch answers with its
  * CheckpointCertificate. The first certificate that parses (known distinct signers, at least 2f+1) has its
- * signatures verified by the crypto module; a forged one is counted and the request sent again. A verified
+ * signatures verified by the crypto module; a forged one is counted, its sender's certificates are ignored until a
+ * certificate verifies, and the request is sent again. A verified
  * certificate for an epoch the node already delivered, with the node's own digest, is adopted as its stable
  * checkpoint. Otherwise the node fetches the certified CheckpointData from one peer at a time — the one that sent
  * the certificate first — in chunks of {@code stateChunkBytes} (ChunkRequest / StateChunk), then has the whole data
- * hashed: a digest other than the certified one (or a chunk that does not fit) marks that peer bad for this
- * fetch, counts it, and the fetch starts again from another peer. A peer that does not answer within the timeout
- * is skipped. Verified data is installed by the host (client windows, app RestoreState, stable checkpoint, next
- * epoch).
+ * hashed: a digest other than the certified one (or a chunk of the wrong size or total length) marks that peer bad
+ * for this fetch, counts it, and the fetch starts again from another peer. A chunk for another position (a
+ * duplicate, a late answer) is ignored. A peer that does not answer within the timeout is skipped. Verified data
+ * is installed by the host (client windows, app RestoreState, stable checkpoint, next epoch).
  * <p>
- * <b>Serving.</b> StateRequest: the latest certificate when it is at or above the asked epoch. ChunkRequest: bytes
- * of this node's checkpoint data for the epoch while it still holds it.
+ * <b>Serving.</b> StateRequest: the latest certificate when it is at or above the asked epoch, otherwise (the
+ * peer is stuck inside an epoch that is not stable yet, e.g. it lost messages while it was down) everything this
+ * node said in that epoch again (its pre-prepares, prepares and commits). ChunkRequest: bytes of this node's
+ * checkpoint data for the epoch while it still holds it.
  * <p>
  * <b>Threading:</b> protocol module thread only.
  */
@@ -42,6 +45,11 @@ final class IssStateTransfer
          * @return the epoch of the first sequence number not delivered.
          */
         long firstUndeliveredEpoch();
+
+        /**
+         * A peer is stuck in an epoch this node has no certificate for: send it again what this node said there.
+         */
+        void retransmit(int to, long epoch);
 
         /**
          * A verified certificate for an epoch this node delivered with the same digest: make it stable.
@@ -73,6 +81,7 @@ final class IssStateTransfer
     private final IssPublisher publisher;
     private final Host host;
     private final boolean[] bad;
+    private final boolean[] forger;
     private final int selfId;
     private final int nodeCount;
     private final long timeoutNs;
@@ -107,6 +116,7 @@ final class IssStateTransfer
         this.publisher = publisher;
         this.host = host;
         this.bad = new boolean[nodeCount];
+        this.forger = new boolean[nodeCount];
         this.target = new CheckpointCertificate(nodeCount, config.strongQuorum());
     }
 
@@ -124,11 +134,15 @@ final class IssStateTransfer
     void onTime(final long nowNs)
     {
         this.nowNs = nowNs;
-        if (phase == IDLE)
+        if (phase == IDLE || phase == AWAIT_CERTIFICATE)
         {
-            if (nowNs - lastProgressNs >= timeoutNs)
+            if (nowNs - lastProgressNs >= timeoutNs && nowNs - phaseStartNs >= timeoutNs)
             {
                 askForState();
+            }
+            else if (phase == AWAIT_CERTIFICATE && lastProgressNs > phaseStartNs)
+            {
+                enter(IDLE);
             }
         }
         else if (nowNs - phaseStartNs >= timeoutNs)
@@ -164,10 +178,18 @@ final class IssStateTransfer
     void onStateRequest(final int from, final StateRequestDecoder request)
     {
         final CheckpointCertificate certificate = checkpoints.certificate();
-        if (from != selfId && certificate.epoch() >= 0 && certificate.epoch() >= request.epoch())
+        if (from == selfId)
+        {
+            return;
+        }
+        if (certificate.epoch() >= 0 && certificate.epoch() >= request.epoch())
         {
             publisher.send(from, certificate.buffer(), 0, certificate.length());
             served++;
+        }
+        else
+        {
+            host.retransmit(from, request.epoch());
         }
     }
 
@@ -195,7 +217,7 @@ final class IssStateTransfer
 
     void onCertificate(final int from, final DirectBuffer buffer, final int offset, final int length)
     {
-        if (phase != AWAIT_CERTIFICATE || from == selfId)
+        if (phase != AWAIT_CERTIFICATE || from == selfId || from < 0 || from >= nodeCount || forger[from])
         {
             return;
         }
@@ -203,10 +225,12 @@ final class IssStateTransfer
         if (parsed != CheckpointCertificate.VALID)
         {
             certificatesRejected++;
+            forger[from] = true;
             return;
         }
-        if (target.epoch() <= checkpoints.stableEpoch() || target.dataLength() > maxStateBytes ||
-            target.dataLength() <= 0)
+        final boolean useful = target.epoch() >= host.firstUndeliveredEpoch() ||
+            target.epoch() > checkpoints.stableEpoch();
+        if (!useful || target.dataLength() > maxStateBytes || target.dataLength() <= 0)
         {
             target.clear();
             return;
@@ -229,10 +253,12 @@ final class IssStateTransfer
         if (!allValid)
         {
             certificatesRejected++;
+            forger[firstPeer] = true;
             target.clear();
             askForState();
             return;
         }
+        java.util.Arrays.fill(forger, false);
         if (target.epoch() < host.firstUndeliveredEpoch())
         {
             if (checkpoints.ownDigestEquals(target.epoch(), target.digest(), 0))
@@ -288,8 +314,11 @@ final class IssStateTransfer
         }
         final int total = target.dataLength();
         final int length = message.dataLength();
-        if (message.position() != received || message.totalLength() != total || length <= 0 ||
-            length > chunkBytes || received + length > total)
+        if (message.position() != received)
+        {
+            return;
+        }
+        if (message.totalLength() != total || length != Math.min(chunkBytes, total - received))
         {
             badChunks++;
             bad[peer] = true;

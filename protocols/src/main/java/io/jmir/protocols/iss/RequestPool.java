@@ -159,6 +159,21 @@ final class RequestPool
         client.state[index] = DELIVERED;
     }
 
+    /**
+     * @return true when the payload of this request is still held (admitted, and its window slot not reused).
+     */
+    boolean holds(final long clientId, final long requestNo)
+    {
+        if (clientId < 0 || clientId >= clients.length || clients[(int)clientId] == null)
+        {
+            return false;
+        }
+        final ClientWindow client = clients[(int)clientId];
+        final int index = (int)(requestNo % window);
+        return client.requestNo[index] == requestNo && client.payloads[index] != null &&
+            (client.state[index] != EMPTY || requestNo < client.low);
+    }
+
     DirectBuffer payload(final long clientId, final long requestNo)
     {
         return clients[(int)clientId].payloads[(int)(requestNo % window)];

@@ -5,6 +5,7 @@ import io.jmir.engine.SubmitResult;
 import io.jmir.engine.modules.wal.InMemoryWalStore;
 import io.jmir.engine.sim.Simulation;
 import io.jmir.protocols.iss.IssConfig;
+import io.jmir.protocols.iss.LeaderPolicy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
@@ -36,6 +37,15 @@ public final class IssSimulation implements AutoCloseable
     public IssSimulation(final long seed, final IssConfig config, final int clientCount, final int requestsPerClient,
         final int maxInFlight, final double duplicateProbability)
     {
+        this(seed, config, clientCount, requestsPerClient, maxInFlight, duplicateProbability, null);
+    }
+
+    /**
+     * @param leaderPolicy leaders of each epoch on every node, null for the default (every node leads).
+     */
+    public IssSimulation(final long seed, final IssConfig config, final int clientCount, final int requestsPerClient,
+        final int maxInFlight, final double duplicateProbability, final LeaderPolicy leaderPolicy)
+    {
         this.config = config.conclude();
         final int n = config.nodeCount();
         this.random = new Random(seed * 31 + 7);
@@ -56,7 +66,8 @@ public final class IssSimulation implements AutoCloseable
                 nodes[nodeId] = new IssNode(nodeId, config, env.net(), keys, apps[nodeId],
                     (node, client, requestNo, seqNo, result, offset, length) ->
                         clientHolder[0].onReply(node, client, requestNo, seqNo, result, offset, length), 8 * 1024, 0,
-                    env.durable().computeIfAbsent(WAL_KEY, InMemoryWalStore.class, InMemoryWalStore::new));
+                    env.durable().computeIfAbsent(WAL_KEY, InMemoryWalStore.class, InMemoryWalStore::new),
+                    leaderPolicy);
                 return nodes[nodeId].definition;
             });
         clients = new SimClients(this, keys, config.clientAuthScheme(), n, config.f(), requestsPerClient,
@@ -138,13 +149,18 @@ public final class IssSimulation implements AutoCloseable
         return simulation.nowNs();
     }
 
-    void schedule(final long delayNs, final Runnable action)
+    /** Run an action from the driver (between steps: it may crash, restart, partition) after a virtual delay. */
+    public void schedule(final long delayNs, final Runnable action)
     {
         actions.add(new Action(simulation.nowNs() + delayNs, actionSequence++, action));
     }
 
     void submit(final int node, final byte[] request)
     {
+        if (!simulation.isRunning(node))
+        {
+            return;
+        }
         final SubmitResult result = simulation.submit(node, "clients", new UnsafeBuffer(request), 0, request.length);
         if (result != SubmitResult.ACCEPTED)
         {
