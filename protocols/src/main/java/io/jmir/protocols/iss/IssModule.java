@@ -5,7 +5,6 @@ import io.jmir.codecs.engine.InitDecoder;
 import io.jmir.codecs.engine.MessageReceivedDecoder;
 import io.jmir.codecs.engine.SnapshotResultDecoder;
 import io.jmir.codecs.engine.TimerFiredDecoder;
-import io.jmir.codecs.engine.WalEntryLoadedDecoder;
 import io.jmir.codecs.EngineEvents;
 import io.jmir.engine.ConfigurationException;
 import io.jmir.engine.Emitter;
@@ -59,7 +58,6 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
     private final SnapshotResultDecoder snapshotResult = new SnapshotResultDecoder();
     private final RequestsReadyDecoder ready = new RequestsReadyDecoder();
     private final InitDecoder init = new InitDecoder();
-    private final WalEntryLoadedDecoder walEntry = new WalEntryLoadedDecoder();
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final byte[] digestBytes = new byte[32];
     private final UnsafeBuffer digest = new UnsafeBuffer(digestBytes);
@@ -175,7 +173,7 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
                     onSnapshotResult(event);
                     break;
                 case EngineEvents.WAL_ENTRY_LOADED:
-                    onWalEntry(event);
+                    recoveredEntries += recovery.onEvent(event, recovering) ? 1 : 0;
                     break;
                 case EngineEvents.SIGN_RESULT:
                     cryptoResults.onSignResult(event);
@@ -202,19 +200,6 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
     private void onInit()
     {
         publisher.startTimer(Math.max(1000, config.batchTimeoutNs() / 2));
-    }
-
-    private void onWalEntry(final Event event)
-    {
-        if (!recovering)
-        {
-            inbox.countUnknown();
-            return;
-        }
-        event.decode(walEntry);
-        walEntry.wrapEntry(view);
-        recovery.onEntry(view, 0, view.capacity());
-        recoveredEntries++;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.jmir.protocols.iss;
 
+import io.jmir.codecs.engine.WalEntryLoadedDecoder;
+import io.jmir.engine.Event;
 import io.jmir.protocols.codecs.CheckpointCertificateDecoder;
 import io.jmir.protocols.codecs.MessageHeaderDecoder;
 import io.jmir.protocols.codecs.WalBatchPayloadsDecoder;
@@ -22,8 +24,10 @@ import java.util.TreeMap;
  * any other input) this class collects what the protocol persisted: the latest stable checkpoint (certificate), the
  * node's own checkpoints (data with the app snapshot), and per slot the pre-prepared batch (references and
  * payloads), whether it prepared and whether it committed. {@link #finish} then rebuilds: client windows and the app
- * (RestoreState) from the latest own checkpoint, the stable checkpoint and its certificate, own checkpoint trackers;
- * it returns the epoch to enter. Slots are put back when their epoch is entered ({@link #restoreSlots}): the node
+ * (RestoreState) from the own checkpoint at the stable epoch (the latest own one if the WAL has none there), the
+ * stable checkpoint and its certificate; it returns where delivery resumes. Epochs after the stable checkpoint are
+ * replayed, not skipped, so that they stay live until stable and the node can retransmit what it said in them to
+ * peers that still need it. Slots are put back when their epoch is entered ({@link #restoreSlots}): the node
  * keeps its votes (never votes for another batch in a slot it voted on), re-sends them, and delivers the committed
  * slots again from their persisted payloads. Recovery allocates (it runs once); steady state does not use it.
  * <p>
@@ -38,6 +42,8 @@ final class IssRecovery
     private final WalCommittedDecoder committed = new WalCommittedDecoder();
     private final WalCheckpointDecoder checkpoint = new WalCheckpointDecoder();
     private final WalStableCheckpointDecoder stable = new WalStableCheckpointDecoder();
+    private final WalEntryLoadedDecoder walEntry = new WalEntryLoadedDecoder();
+    private final UnsafeBuffer entryView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer digest = new UnsafeBuffer(new byte[32]);
     private final TreeMap<Long, Slot> slots = new TreeMap<>();
@@ -62,6 +68,25 @@ final class IssRecovery
     long malformed()
     {
         return malformed;
+    }
+
+    /**
+     * A WalEntryLoaded event.
+     *
+     * @param replaying false once the replay is over (a late entry is counted malformed and dropped).
+     * @return true when the entry was taken.
+     */
+    boolean onEvent(final Event event, final boolean replaying)
+    {
+        if (!replaying)
+        {
+            malformed++;
+            return false;
+        }
+        event.decode(walEntry);
+        walEntry.wrapEntry(entryView);
+        onEntry(entryView, 0, entryView.capacity());
+        return true;
     }
 
     /**
@@ -189,11 +214,12 @@ final class IssRecovery
     long finish(final RequestPool pool, final IssCheckpoints checkpoints, final IssPublisher publisher,
         final CheckpointInstaller installer)
     {
+        final OwnCheckpoint atStable = own.get(stableEpoch);
         final Map.Entry<Long, OwnCheckpoint> latest = own.lastEntry();
         long resume = 0;
-        if (latest != null)
+        if (atStable != null || latest != null)
         {
-            final OwnCheckpoint c = latest.getValue();
+            final OwnCheckpoint c = atStable != null ? atStable : latest.getValue();
             final UnsafeBuffer data = new UnsafeBuffer(c.data);
             if (installer.restore(data, 0, c.data.length))
             {

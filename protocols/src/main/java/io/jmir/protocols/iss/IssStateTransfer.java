@@ -88,6 +88,7 @@ final class IssStateTransfer
     private final int chunkBytes;
     private final int maxStateBytes;
     private int phase = IDLE;
+    private boolean progressed = true;
     private long lastProgressNs;
     private long phaseStartNs;
     private long nowNs;
@@ -125,7 +126,7 @@ final class IssStateTransfer
      */
     void onProgress()
     {
-        lastProgressNs = nowNs;
+        progressed = true;
     }
 
     /**
@@ -134,13 +135,18 @@ final class IssStateTransfer
     void onTime(final long nowNs)
     {
         this.nowNs = nowNs;
+        if (progressed)
+        {
+            progressed = false;
+            lastProgressNs = nowNs;
+        }
         if (phase == IDLE || phase == AWAIT_CERTIFICATE)
         {
             if (nowNs - lastProgressNs >= timeoutNs && nowNs - phaseStartNs >= timeoutNs)
             {
                 askForState();
             }
-            else if (phase == AWAIT_CERTIFICATE && lastProgressNs > phaseStartNs)
+            else if (phase == AWAIT_CERTIFICATE && lastProgressNs >= phaseStartNs)
             {
                 enter(IDLE);
             }
