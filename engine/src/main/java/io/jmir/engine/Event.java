@@ -32,7 +32,8 @@ public final class Event
     private int followUpsLength;
 
     /**
-     * Wrap a validated envelope.
+     * Wrap a validated envelope (one whose length is exactly header + block + payload + follow-ups, as
+     * {@link io.jmir.codecs.EnvelopeValidator} checks).
      *
      * @param buffer holding the envelope.
      * @param offset of its message header.
@@ -55,9 +56,9 @@ public final class Event
         final int payloadLengthOffset = offset + HEADER_LENGTH + blockLength;
         payloadLength = buffer.getInt(payloadLengthOffset, BYTE_ORDER);
         payloadOffset = payloadLengthOffset + LENGTH_PREFIX;
-        final int followUpsLengthOffset = payloadOffset + payloadLength;
-        followUpsLength = buffer.getInt(followUpsLengthOffset, BYTE_ORDER);
-        followUpsOffset = followUpsLengthOffset + LENGTH_PREFIX;
+        // A validated envelope's follow-ups fill it to its end: no dependent read of the follow-ups length.
+        followUpsOffset = payloadOffset + payloadLength + LENGTH_PREFIX;
+        followUpsLength = offset + length - followUpsOffset;
         return this;
     }
 
