@@ -203,12 +203,12 @@ public final class IssFourNodeLocalThroughput
                 threads.add(thread);
                 thread.start();
             }
-            Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
+            waitFor(TimeUnit.SECONDS.toNanos(warmup));
             recorder.getIntervalHistogram();
             final long startCount = completed.get();
             final long startCpu = processCpuNs();
             final long start = System.nanoTime();
-            Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+            waitFor(TimeUnit.SECONDS.toNanos(seconds));
             final long endCount = completed.get();
             final long end = System.nanoTime();
             final long endCpu = processCpuNs();
@@ -260,7 +260,7 @@ public final class IssFourNodeLocalThroughput
      * peer that is not connected yet, and ISS has no retransmission before view change.
      */
     private static io.jmir.transport.AeronNet[] connectedAeronNets(final java.nio.file.Path dirs,
-        final IssConfig config) throws InterruptedException
+        final IssConfig config)
     {
         final io.jmir.transport.AeronNet[] nets = new io.jmir.transport.AeronNet[NODES];
         for (int i = 0; i < NODES; i++)
@@ -278,7 +278,7 @@ public final class IssFourNodeLocalThroughput
                     {
                         throw new IllegalStateException("node " + i + " not connected to " + peer);
                     }
-                    Thread.sleep(10);
+                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
                 }
             }
         }
@@ -380,6 +380,20 @@ public final class IssFourNodeLocalThroughput
         public void restore(final byte[] snapshot)
         {
             applied = java.nio.ByteBuffer.wrap(snapshot).getLong();
+        }
+    }
+
+    /**
+     * The measurement window: parks the calling thread until {@code durationNs} have passed (unparks and spurious
+     * wake-ups are absorbed).
+     */
+    private static void waitFor(final long durationNs)
+    {
+        final long deadline = System.nanoTime() + durationNs;
+        long remaining;
+        while ((remaining = deadline - System.nanoTime()) > 0)
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(remaining);
         }
     }
 }
