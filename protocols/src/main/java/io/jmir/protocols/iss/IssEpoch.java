@@ -88,6 +88,26 @@ final class IssEpoch
         return first + length - 1;
     }
 
+    /**
+     * Send one node again everything this node said in the epoch (pre-prepares it led, prepares, commits) and the
+     * batches' payloads it holds: the answer to a peer stuck in this epoch (ADR 0014), which lost messages while it
+     * was down.
+     */
+    void retransmit(final IssPublisher publisher, final IssPayloadFetch payloads, final int to)
+    {
+        for (final PbftSlot slot : slots)
+        {
+            if (slot.hasDigest() && slot.preprepareView() >= 0)
+            {
+                final PbftOrderer orderer = ordererOf(slot.seqNo());
+                publisher.resendVotes(to, epoch, slot.preprepareView(), slot,
+                    orderer.segmentLeader() == orderer.leader() && orderer.isLeader() && slot.preprepareView() == 0,
+                    slot.isPrepared());
+                payloads.send(to, epoch, slot);
+            }
+        }
+    }
+
     long rejectedMessages()
     {
         long rejected = 0;
@@ -96,6 +116,46 @@ final class IssEpoch
             rejected += orderer.rejectedMessages();
         }
         return rejected;
+    }
+
+    /**
+     * Time passed: view-change timeouts and retransmission of every segment (ADR 0013).
+     */
+    void onTick(final long nowNs)
+    {
+        for (int s = 0; s < leaderCount; s++)
+        {
+            orderers[s].onTick(nowNs);
+        }
+    }
+
+    /**
+     * Requests arrived: re-check slots whose batch waited for them.
+     */
+    void retryWaiting()
+    {
+        for (int s = 0; s < leaderCount; s++)
+        {
+            if (orderers[s].hasWaiting())
+            {
+                orderers[s].retryWaiting();
+            }
+        }
+    }
+
+    /**
+     * @return over the epochs: rejected messages, view changes, live epochs.
+     */
+    static long[] totals(final IssEpoch[] epochs)
+    {
+        final long[] totals = new long[3];
+        for (final IssEpoch epoch : epochs)
+        {
+            totals[0] += epoch.rejectedMessages();
+            totals[1] += epoch.viewChanges();
+            totals[2] += epoch.live ? 1 : 0;
+        }
+        return totals;
     }
 
     long viewChanges()

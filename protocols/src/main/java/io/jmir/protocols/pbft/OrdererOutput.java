@@ -30,7 +30,9 @@ public interface OrdererOutput
      *
      * @param slot the slot.
      */
-    void acceptBatch(PbftSlot slot);
+    default void acceptBatch(final PbftSlot slot)
+    {
+    }
 
     /**
      * Fill the slot with a batch cut from the leader's buckets (leader only).
@@ -49,7 +51,8 @@ public interface OrdererOutput
     void hashBatch(PbftSlot slot);
 
     /**
-     * Persist the accepted pre-prepare, then send it to the other nodes (leader only) and a Prepare to all.
+     * Persist the accepted pre-prepare, then send it to the other nodes (leader only) and a Prepare to all; a batch
+     * fetched from peers (catch-up, {@link PbftSlot#preprepareView()} -1) is only persisted.
      *
      * @param orderer  the orderer.
      * @param slot     the slot.

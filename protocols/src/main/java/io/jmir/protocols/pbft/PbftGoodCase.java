@@ -8,7 +8,9 @@ import org.agrona.DirectBuffer;
  * prepared at 2f+1 matching prepares (persist, vote Commit); committed at 2f+1 matching commits. Messages of another
  * view, from a non-leader, during a view change, or a second pre-prepare for a slot are rejected and counted.
  * Batches installed by a view change (re-proposals) or fetched from peers (catch-up) enter here too: their
- * requests are checked, their digest must equal the expected one ({@link PbftViewChange}, ADR 0013).
+ * requests are checked, their digest must equal the expected one ({@link PbftViewChange}, ADR 0013). A node never
+ * pre-prepares two different batches for a slot in one view, also across a restart (the Q record is restored from
+ * the WAL): the second is refused.
  * <p>
  * <b>Threading:</b> protocol module thread only.
  */
@@ -98,11 +100,17 @@ final class PbftGoodCase
             slot.installMode = PbftSlot.INSTALL_NONE;
             if (mode == PbftSlot.INSTALL_FETCHED)
             {
+                output.persistPreprepare(orderer, slot, false);
                 slot.isCommitted = true;
                 orderer.slotCommitted();
                 output.committed(orderer, slot);
                 return true;
             }
+        }
+        if (slot.qView == orderer.view() && !slot.digestEquals(slot.qDigest()))
+        {
+            slot.hasDigest = false;
+            return false;
         }
         slot.preprepareView = orderer.view();
         slot.recordPreprepared(orderer.view());

@@ -445,6 +445,60 @@ public final class PbftOrderer
         return slot(first + (long)k * stride);
     }
 
+    /**
+     * Crash recovery: put back what this node persisted for a slot of this segment before it crashed — the batch it
+     * pre-prepared (and voted Prepare for), whether it prepared it (and voted Commit) and whether it committed it.
+     * Own votes are counted again; a second pre-prepare for the slot is rejected as before the crash, and a leader
+     * never proposes again for a slot it proposed.
+     *
+     * @param slot         the slot (in this segment).
+     * @param refs         buffer holding the request references.
+     * @param offset       of the first reference.
+     * @param count        number of references.
+     * @param digest       buffer holding the batch digest.
+     * @param digestOffset of the digest.
+     * @param prepared     true when the node persisted that the slot prepared.
+     * @param committed    true when the node persisted that the slot committed.
+     * @param slotView     view in which the node pre-prepared the batch (the orderer moves up to it: ADR 0013).
+     * @param fill         true when the batch is a view-change fill.
+     */
+    public void restore(
+        final PbftSlot slot, final DirectBuffer refs, final int offset, final int count, final DirectBuffer digest,
+        final int digestOffset, final boolean prepared, final boolean committed, final long slotView,
+        final boolean fill)
+    {
+        if (slotView > view)
+        {
+            enterView(slotView, false);
+        }
+        slot.setBatch(refs, offset, count);
+        slot.setFill(fill);
+        slot.preprepareView = slotView;
+        slot.setDigest(digest, digestOffset);
+        slot.marked = true;
+        slot.recordPreprepared(slotView);
+        slot.votePrepare(selfId, digest, digestOffset);
+        if (prepared || committed)
+        {
+            slot.sentCommit = true;
+            if (slotView >= 0)
+            {
+                slot.recordPrepared(slotView);
+            }
+            slot.voteCommit(selfId, digest, digestOffset);
+        }
+        if (committed && !slot.isCommitted)
+        {
+            committedCount++;
+        }
+        slot.isCommitted = committed;
+        final int k = (int)((slot.seqNo() - first) / stride);
+        if (leader == selfId && k >= nextProposal)
+        {
+            nextProposal = k + 1;
+        }
+    }
+
     private PbftSlot slot(final long seqNo)
     {
         return slots[(int)(seqNo - (first - segment))];

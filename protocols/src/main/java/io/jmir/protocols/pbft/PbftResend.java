@@ -40,7 +40,7 @@ final class PbftResend
         for (int k = 0; k < orderer.length(); k++)
         {
             final PbftSlot slot = orderer.slotAt(k);
-            if (slot.isCommitted || !slot.hasDigest)
+            if (slot.isCommitted || !slot.hasDigest || slot.preprepareView != view)
             {
                 continue;
             }

@@ -170,6 +170,22 @@ public final class PbftSlot
     }
 
     /**
+     * @return true while the accepted batch waits for requests this node has not received.
+     */
+    public boolean isWaitingForRequests()
+    {
+        return waitingForRequests;
+    }
+
+    /**
+     * @return true once this node prepared the slot (and voted Commit).
+     */
+    public boolean isPrepared()
+    {
+        return sentCommit;
+    }
+
+    /**
      * @return true once committed.
      */
     public boolean isCommitted()
@@ -209,6 +225,14 @@ public final class PbftSlot
     public boolean hasPrepared()
     {
         return hasPrepared;
+    }
+
+    /**
+     * @return view in which the current batch was pre-prepared here (-1 when fetched from peers).
+     */
+    public long preprepareView()
+    {
+        return preprepareView;
     }
 
     void setFill(final boolean fill)

@@ -81,7 +81,7 @@ class IssMemoryBoundTest
     {
         final IssConfig config = IssSimulation.config(4, Scheme.HMAC_SHA256, 4);
         try (IssSimulation c = new IssSimulation(99, config, 4, 150, 4, 0.02,
-            node -> new BlacklistLeaderPolicy(config)))
+            node -> new BlacklistLeaderPolicy(config), null))
         {
             IssByzantine.install(c.simulation().network(), 3, IssByzantine.Behaviour.FLOOD_FUTURE,
                 config.epochLength());

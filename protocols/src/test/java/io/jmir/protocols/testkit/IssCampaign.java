@@ -246,43 +246,41 @@ public final class IssCampaign
         {
             throw new AssertionError("module failures " + c.simulation().failures() + " " + schedule);
         }
-        List<RecordingApp.Delivered> reference = null;
-        int referenceNode = -1;
+        final java.util.Map<Long, RecordingApp.Delivered> bySeqNo = new java.util.HashMap<>();
         for (int node = 0; node < c.nodeCount(); node++)
         {
             if (faulty.contains(node))
             {
                 continue;
             }
-            final List<RecordingApp.Delivered> log = c.app(node).log();
-            final Set<Long> seen = new HashSet<>();
-            for (int i = 0; i < log.size(); i++)
+            for (final RecordingApp app : c.incarnations(node))
             {
-                final RecordingApp.Delivered d = log.get(i);
-                if (d.seqNo() != i)
+                final Set<Long> seen = new HashSet<>();
+                long previous = -1;
+                for (final RecordingApp.Delivered d : app.log())
                 {
-                    throw new AssertionError("safety: node " + node + " delivered seqNo " + d.seqNo() + " at " + i +
-                        " " + schedule);
-                }
-                for (int r = 0; r < d.clientIds().length; r++)
-                {
-                    if (!seen.add((d.clientIds()[r] << 32) | d.requestNos()[r]))
+                    if (d.seqNo() <= previous)
                     {
-                        throw new AssertionError("safety: node " + node + " delivered request " + d.clientIds()[r] +
-                            "/" + d.requestNos()[r] + " twice " + schedule);
+                        throw new AssertionError("safety: node " + node + " delivered seqNo " + d.seqNo() +
+                            " after " + previous + " " + schedule);
+                    }
+                    previous = d.seqNo();
+                    for (int r = 0; r < d.clientIds().length; r++)
+                    {
+                        if (!seen.add((d.clientIds()[r] << 32) | d.requestNos()[r]))
+                        {
+                            throw new AssertionError("safety: node " + node + " delivered request " +
+                                d.clientIds()[r] + "/" + d.requestNos()[r] + " twice " + schedule);
+                        }
+                    }
+                    final RecordingApp.Delivered other = bySeqNo.putIfAbsent(d.seqNo(), d);
+                    if (other != null && (!Arrays.equals(d.clientIds(), other.clientIds()) ||
+                        !Arrays.equals(d.requestNos(), other.requestNos())))
+                    {
+                        throw new AssertionError("safety: node " + node + " delivered a different batch at seqNo " +
+                            d.seqNo() + " than another correct node " + schedule);
                     }
                 }
-                if (reference != null && i < reference.size() && (!Arrays.equals(d.clientIds(),
-                    reference.get(i).clientIds()) || !Arrays.equals(d.requestNos(), reference.get(i).requestNos())))
-                {
-                    throw new AssertionError("safety: nodes " + referenceNode + " and " + node +
-                        " delivered different batches at seqNo " + i + " " + schedule);
-                }
-            }
-            if (reference == null || log.size() > reference.size())
-            {
-                reference = log;
-                referenceNode = node;
             }
         }
         if (c.clients().mismatchedReplies() > 0 && faulty.isEmpty())

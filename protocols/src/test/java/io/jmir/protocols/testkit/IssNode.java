@@ -44,9 +44,13 @@ public final class IssNode
         final int maxStagedBytes,
         final int cryptoWorkers)
     {
-        this(nodeId, config, net, keys, application, sink, maxStagedBytes, cryptoWorkers, null);
+        this(nodeId, config, net, keys, application, sink, maxStagedBytes, cryptoWorkers, new InMemoryWalStore());
     }
 
+    /**
+     * @param walStore the WAL's durable part: keep it across restarts (e.g. in the simulation's DurableState) for
+     *                 crash recovery; a fresh store is a wiped disk.
+     */
     public IssNode(
         final int nodeId,
         final IssConfig config,
@@ -56,12 +60,30 @@ public final class IssNode
         final ReplySink sink,
         final int maxStagedBytes,
         final int cryptoWorkers,
+        final InMemoryWalStore walStore)
+    {
+        this(nodeId, config, net, keys, application, sink, maxStagedBytes, cryptoWorkers, walStore, null);
+    }
+
+    /**
+     * @param leaderPolicy leaders of each epoch, null for {@link io.jmir.protocols.iss.SimpleLeaderPolicy}.
+     */
+    public IssNode(
+        final int nodeId,
+        final IssConfig config,
+        final Module net,
+        final TestKeys keys,
+        final Application application,
+        final ReplySink sink,
+        final int maxStagedBytes,
+        final int cryptoWorkers,
+        final InMemoryWalStore walStore,
         final LeaderPolicy leaderPolicy)
     {
         this.application = application;
         iss = leaderPolicy == null ? new IssModule(config, nodeId) : new IssModule(config, nodeId, leaderPolicy);
         clients = new ClientTrackerModule(config, maxStagedBytes);
-        walStore = new InMemoryWalStore();
+        this.walStore = walStore;
         wal = new InMemoryWal(walStore, "iss");
         store = new InMemoryRequestStore();
         app = new ApplicationModule(application);

@@ -4,11 +4,14 @@ import io.jmir.codecs.engine.Scheme;
 import io.jmir.engine.EventInterceptor;
 import io.jmir.engine.NodeDefinition;
 import io.jmir.engine.SubmitResult;
+import io.jmir.engine.modules.wal.InMemoryWalStore;
 import io.jmir.engine.sim.Simulation;
 import io.jmir.protocols.iss.IssConfig;
 import io.jmir.protocols.iss.LeaderPolicy;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.function.BiFunction;
@@ -23,7 +26,10 @@ import java.util.function.IntFunction;
  */
 public final class IssSimulation implements AutoCloseable
 {
+    /** Key of a node's WAL store in its {@link io.jmir.engine.sim.DurableState}: remove it to wipe the disk. */
+    public static final String WAL_KEY = "iss-wal";
     private final Simulation simulation;
+    private final List<List<RecordingApp>> incarnations = new ArrayList<>();
     private final IssNode[] nodes;
     private final RecordingApp[] apps;
     private final IssConfig config;
@@ -35,20 +41,23 @@ public final class IssSimulation implements AutoCloseable
     public IssSimulation(final long seed, final IssConfig config, final int clientCount, final int requestsPerClient,
         final int maxInFlight, final double duplicateProbability)
     {
-        this(seed, config, clientCount, requestsPerClient, maxInFlight, duplicateProbability, null);
+        this(seed, config, clientCount, requestsPerClient, maxInFlight, duplicateProbability, (LeaderPolicy)null);
     }
 
     /**
-     * @param policies leader policy of each node (called at every start of a node), or null for the default.
+     * @param leaderPolicy leaders of each epoch on every node (one shared stateless policy), null for the default
+     *                     (every node leads).
      */
     public IssSimulation(final long seed, final IssConfig config, final int clientCount, final int requestsPerClient,
-        final int maxInFlight, final double duplicateProbability, final IntFunction<LeaderPolicy> policies)
+        final int maxInFlight, final double duplicateProbability, final LeaderPolicy leaderPolicy)
     {
-        this(seed, config, clientCount, requestsPerClient, maxInFlight, duplicateProbability, policies, null);
+        this(seed, config, clientCount, requestsPerClient, maxInFlight, duplicateProbability,
+            leaderPolicy == null ? null : node -> leaderPolicy, null);
     }
 
     /**
-     * @param policies     leader policy of each node (called at every start of a node), or null for the default.
+     * @param policies     leader policy of each node start (stateful policies need one per start), or null for the
+     *                     default.
      * @param interceptors event interceptor of each node start (e.g. an event log), or null for none.
      */
     public IssSimulation(final long seed, final IssConfig config, final int clientCount, final int requestsPerClient,
@@ -61,15 +70,21 @@ public final class IssSimulation implements AutoCloseable
         final TestKeys keys = new TestKeys(seed, clientCount, n);
         nodes = new IssNode[n];
         apps = new RecordingApp[n];
+        for (int i = 0; i < n; i++)
+        {
+            incarnations.add(new ArrayList<>());
+        }
         final SimClients[] clientHolder = new SimClients[1];
         simulation = new Simulation(new Simulation.Context().seed(seed).nodeCount(n).slotCapacity(256 * 1024)
             .duplicateProbability(duplicateProbability).latency(50_000, 2_000_000),
             (nodeId, env) ->
             {
                 apps[nodeId] = new RecordingApp();
+                incarnations.get(nodeId).add(apps[nodeId]);
                 nodes[nodeId] = new IssNode(nodeId, config, env.net(), keys, apps[nodeId],
                     (node, client, requestNo, seqNo, result, offset, length) ->
                         clientHolder[0].onReply(node, client, requestNo, seqNo, result, offset, length), 8 * 1024, 0,
+                    env.durable().computeIfAbsent(WAL_KEY, InMemoryWalStore.class, InMemoryWalStore::new),
                     policies == null ? null : policies.apply(nodeId));
                 if (interceptors != null)
                 {
@@ -120,6 +135,12 @@ public final class IssSimulation implements AutoCloseable
         return apps[i];
     }
 
+    /** The apps of every start of a node, first start first (a restart builds a fresh app). */
+    public List<RecordingApp> incarnations(final int i)
+    {
+        return incarnations.get(i);
+    }
+
     public RecordingApp[] apps()
     {
         return apps.clone();
@@ -150,7 +171,8 @@ public final class IssSimulation implements AutoCloseable
         return simulation.nowNs();
     }
 
-    void schedule(final long delayNs, final Runnable action)
+    /** Run an action from the driver (between steps: it may crash, restart, partition) after a virtual delay. */
+    public void schedule(final long delayNs, final Runnable action)
     {
         actions.add(new Action(simulation.nowNs() + delayNs, actionSequence++, action));
     }
