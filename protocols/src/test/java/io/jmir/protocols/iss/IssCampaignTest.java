@@ -8,15 +8,15 @@ import org.junit.jupiter.api.Timeout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The ISS fault campaign ({@link IssCampaign}): {@value #SCHEDULES} random schedules in CI (seeds 1..40; about
- * 20 s on the 2-core machine), many more with the soak profile
+ * The ISS fault campaign ({@link IssCampaign}): {@value #SCHEDULES} random schedules in CI (seeds 1..40), many more
+ * with the soak profile
  * ({@code mvn -B -P soak -pl protocols -am verify -Dtest=IssCampaignTest -Dsurefire.failIfNoSpecifiedTests=false},
- * 2000 schedules; or {@code -Djmir.sim.seeds=N -Djmir.sim.firstSeed=S}). Each schedule mixes up to f Byzantine nodes
- * (every {@link io.jmir.protocols.testkit.IssByzantine.Behaviour}), partitions that heal, loss, duplication and
- * reordering; crash/restart is enabled with {@code -Djmir.campaign.crash=true} (off by default: restarted nodes
- * come back without their WAL until crash recovery lands). A failing schedule prints its seed, the schedule and the
- * one-line reproduce command; {@code IssCampaignEventLogTest} in the cli module re-runs it writing every node's
- * event log for {@code jmir cat}.
+ * 2000 schedules; or {@code -Djmir.sim.seeds=N -Djmir.sim.firstSeed=S}). Each schedule (4 nodes; 7 for a third of
+ * them with {@code -Djmir.campaign.sevenNodes=true}, which exposes an open liveness issue, see
+ * {@link IssCampaign#SEVEN_NODES_PROPERTY}) mixes up to f faulty nodes — Byzantine (every
+ * {@link io.jmir.protocols.testkit.IssByzantine.Behaviour}) or crash/restart on their WAL — with partitions that
+ * heal, loss, duplication and reordering. {@code -Djmir.campaign.crash=false} leaves crash/restart out. A failing
+ * schedule prints its seed, the schedule and the one-line reproduce command.
  */
 class IssCampaignTest
 {
@@ -26,7 +26,7 @@ class IssCampaignTest
     @Timeout(600)
     void shouldStaySafeAndLiveOverRandomFaultSchedules()
     {
-        final boolean crash = Boolean.getBoolean("jmir.campaign.crash");
+        final boolean crash = !"false".equals(System.getProperty("jmir.campaign.crash"));
         final long[] totals = new long[4];
         final int runs = SimulationRunner.forCaller(Integer.getInteger("jmir.campaign.schedules", SCHEDULES))
             .run(seed ->
@@ -38,7 +38,7 @@ class IssCampaignTest
                 totals[3] += result.catchUps();
             });
         System.out.println("ISS campaign: " + runs + " schedules, crash/restart " + (crash ? "on" : "off") +
-            ", correct nodes left behind the stable checkpoint (need state transfer): " + totals[1] +
+            ", correct nodes still behind the others' stable checkpoint at the end (exempt from liveness): " + totals[1] +
             ", view changes: " + totals[2] + ", catch-up installs: " + totals[3]);
         assertThat(totals[0]).isEqualTo(runs);
         assertThat(totals[2]).as("the schedules exercised view changes").isPositive();
