@@ -38,7 +38,8 @@ class IssCampaignTest
                 totals[3] += result.catchUps();
             });
         System.out.println("ISS campaign: " + runs + " schedules, crash/restart " + (crash ? "on" : "off") +
-            ", correct nodes still behind the others' stable checkpoint at the end (exempt from liveness): " + totals[1] +
+            ", correct nodes still behind the others' stable checkpoint at the end (exempt from liveness): " +
+            totals[1] +
             ", view changes: " + totals[2] + ", catch-up installs: " + totals[3]);
         assertThat(totals[0]).isEqualTo(runs);
         assertThat(totals[2]).as("the schedules exercised view changes").isPositive();
