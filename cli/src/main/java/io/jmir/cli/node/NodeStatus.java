@@ -19,8 +19,10 @@ import java.util.Map;
  * @param digest  SHA-256 of the KV state.
  * @param running the node was running when written.
  * @param pid     process id of the node.
+ * @param malformedClientFrames client frames dropped as malformed.
  */
-public record NodeStatus(int nodeId, long seqNo, long applied, String digest, boolean running, long pid)
+public record NodeStatus(int nodeId, long seqNo, long applied, String digest, boolean running, long pid,
+    long malformedClientFrames)
 {
     /**
      * @param dataDirectory a node's data directory.
@@ -41,7 +43,8 @@ public record NodeStatus(int nodeId, long seqNo, long applied, String digest, bo
             }
             return new NodeStatus(Integer.parseInt(values.get("node")), Long.parseLong(values.get("seqNo")),
                 Long.parseLong(values.get("applied")), values.get("digest"),
-                Boolean.parseBoolean(values.get("running")), Long.parseLong(values.get("pid")));
+                Boolean.parseBoolean(values.get("running")), Long.parseLong(values.get("pid")),
+                Long.parseLong(values.get("malformedClientFrames")));
         }
         catch (final NoSuchFileException ex)
         {
