@@ -53,7 +53,14 @@ public final class DemoCommand implements Callable<Integer>
                 "--nodes must be in [1, 16], --clients and --duration at least 1");
         }
         final DemoRunner demo = new DemoRunner(dir, nodes, basePort, clients, spec.commandLine().getOut());
-        final Thread hook = new Thread(demo::close, "jmir-demo-shutdown");
+        final Thread hook = new Thread(() ->
+        {
+            spec.commandLine().getOut().println("jmir demo: stopping (client, then the node processes by PID) ...");
+            spec.commandLine().getOut().flush();
+            demo.close();
+            spec.commandLine().getOut().println("jmir demo: stopped; journals are in " + dir.toAbsolutePath());
+            spec.commandLine().getOut().flush();
+        }, "jmir-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try
         {

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * ({@link ClientFrames}) from clients on its own UDP endpoint and hands each well-formed ClientRequest to the
  * {@code clients} module (which checks its authenticator); sends each reply, MAC'd with the client-node key, to the
  * reply endpoint the client named in its latest request frame (one Aeron publication per client, re-created when the
- * client moves, at most once per second).
+ * client moves, at most once per second; created asynchronously so the stage thread never waits for the driver).
  * <p>
  * <b>Bad input</b> (truncated frames, bad magic, malformed ClientRequests, unknown client ids, oversized payloads)
  * is counted ({@link #malformed()}) and dropped; nothing received can throw. Receiving pauses while the node is
@@ -56,6 +56,8 @@ public final class ClientEndpoint implements Module, ReplySink, AutoCloseable
     private final AtomicReferenceArray<Publication> replyPublications;
     private final String[] replyEndpoints;
     private final long[] movedAtNs;
+    private final long[] pendingRegistration;
+    private final org.agrona.collections.IntArrayList pendingClients = new org.agrona.collections.IntArrayList();
     private final Mac[] macs;
     private final ExpandableArrayBuffer replyBuffer = new ExpandableArrayBuffer(1024);
     private final AtomicLong received = new AtomicLong();
@@ -88,6 +90,7 @@ public final class ClientEndpoint implements Module, ReplySink, AutoCloseable
         this.replyPublications = new AtomicReferenceArray<>(clientCount);
         this.replyEndpoints = new String[clientCount];
         this.movedAtNs = new long[clientCount];
+        this.pendingRegistration = new long[clientCount];
         this.macs = new Mac[clientCount];
         this.aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory)
             .clientName("jmir-clientnet node=" + nodeId));
@@ -124,10 +127,11 @@ public final class ClientEndpoint implements Module, ReplySink, AutoCloseable
             return 0;
         }
         this.nowNs = nowNs;
+        final int completed = completePendingPublications();
         pollEmitter = emitter;
         try
         {
-            return subscription.poll(assembler, FRAGMENT_LIMIT);
+            return completed + subscription.poll(assembler, FRAGMENT_LIMIT);
         }
         finally
         {
@@ -179,10 +183,18 @@ public final class ClientEndpoint implements Module, ReplySink, AutoCloseable
         {
             return;
         }
-        final Publication publication;
         try
         {
-            publication = aeron.addPublication("aeron:udp?endpoint=" + endpoint, ClientFrames.STREAM_ID);
+            if (pendingRegistration[clientId] != 0)
+            {
+                aeron.asyncRemovePublication(pendingRegistration[clientId]);
+            }
+            else
+            {
+                pendingClients.addInt(clientId);
+            }
+            pendingRegistration[clientId] = aeron.asyncAddPublication("aeron:udp?endpoint=" + endpoint,
+                ClientFrames.STREAM_ID);
         }
         catch (final RuntimeException ex)
         {
@@ -191,7 +203,41 @@ public final class ClientEndpoint implements Module, ReplySink, AutoCloseable
         }
         replyEndpoints[clientId] = endpoint;
         movedAtNs[clientId] = nowNs;
-        CloseHelper.quietClose(replyPublications.getAndSet(clientId, publication));
+    }
+
+    private int completePendingPublications()
+    {
+        int completed = 0;
+        for (int i = pendingClients.size() - 1; i >= 0; i--)
+        {
+            final int clientId = pendingClients.getInt(i);
+            Publication publication = null;
+            boolean failed = false;
+            try
+            {
+                publication = aeron.getPublication(pendingRegistration[clientId]);
+            }
+            catch (final RuntimeException ex)
+            {
+                failed = true;
+                malformed.incrementAndGet();
+            }
+            if (publication != null || failed)
+            {
+                pendingRegistration[clientId] = 0;
+                pendingClients.fastUnorderedRemove(i);
+                if (publication != null)
+                {
+                    CloseHelper.quietClose(replyPublications.getAndSet(clientId, publication));
+                }
+                else
+                {
+                    replyEndpoints[clientId] = null;
+                }
+                completed++;
+            }
+        }
+        return completed;
     }
 
     @Override

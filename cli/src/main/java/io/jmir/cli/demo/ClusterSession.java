@@ -88,6 +88,11 @@ public final class ClusterSession implements AutoCloseable
      */
     public boolean awaitReady(final int clientId, final long timeoutMs) throws InterruptedException
     {
+        final RemoteCluster client = this.client;
+        if (client == null)
+        {
+            return false;
+        }
         final ClusterClient probe = client.client(clientId, 1);
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         final long[] before = new long[config.nodes().size()];
@@ -96,7 +101,7 @@ public final class ClusterSession implements AutoCloseable
             before[i] = client.replies(i);
         }
         probe.submit(io.jmir.examples.kv.KvCommands.get("ready"));
-        while (System.nanoTime() < deadline)
+        while (System.nanoTime() < deadline && !isClosed())
         {
             boolean all = true;
             for (int i = 0; i < before.length; i++)
@@ -201,6 +206,11 @@ public final class ClusterSession implements AutoCloseable
     public LocalCluster cluster()
     {
         return cluster;
+    }
+
+    private synchronized boolean isClosed()
+    {
+        return closed;
     }
 
     private synchronized void closeClient()
