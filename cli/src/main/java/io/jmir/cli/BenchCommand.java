@@ -70,6 +70,10 @@ public final class BenchCommand implements Callable<Integer>
         description = "Warm-up seconds, not measured (default ${DEFAULT-VALUE}).")
     private int warmup;
 
+    @Option(names = "--reply-host", defaultValue = "127.0.0.1", description = "Address of this machine the nodes "
+        + "send replies to (default ${DEFAULT-VALUE}).")
+    private String replyHost;
+
     @Option(names = "--out", defaultValue = "bench-results/bench", description = "Output prefix: PREFIX.hgrm, "
         + "PREFIX.png (default ${DEFAULT-VALUE}).")
     private String outPrefix;
@@ -116,7 +120,7 @@ public final class BenchCommand implements Callable<Integer>
         }, "jmir-bench-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try (RemoteCluster client = session != null ? session.connect(30_000) :
-            new RemoteCluster(clusterConfig, "127.0.0.1", 30_000))
+            new RemoteCluster(clusterConfig, replyHost, 30_000))
         {
             if (session != null && !session.awaitReady(firstClient + clients, 60_000))
             {
@@ -138,8 +142,8 @@ public final class BenchCommand implements Callable<Integer>
             BenchReport.writeHgrm(histogram, hgrm);
             final String mode = rate > 0 ? "fixed rate " + rate + "/s (latency from due time)" :
                 "closed loop, window " + window;
-            BenchReport.writePng(load.samples(), "jmir bench: " + clients + " clients, " + mode + ", " + size + " B",
-                png);
+            BenchReport.writePng(load.samples(), "jmir bench: " + clients + " clients, " + mode + ", " + size + " B" +
+                (warmup > 0 ? ", first " + warmup + " s warm-up" : ""), png);
             out.println("bench: " + BenchReport.summary(histogram, duration) + "; " + clients + " clients, " + mode +
                 ", " + size + " B values; " + hgrm + ", " + png);
             out.flush();
