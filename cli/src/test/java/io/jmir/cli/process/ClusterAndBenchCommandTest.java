@@ -37,7 +37,7 @@ class ClusterAndBenchCommandTest
         final Path clusterDir = dir.resolve("cluster");
         final CompletableFuture<CliRun.Result> cluster = CompletableFuture.supplyAsync(() -> CliRun.jmir("cluster",
             "--nodes", "4", "--dir", clusterDir.toString(), "--base-port", String.valueOf(CliRun.basePort(1)),
-            "--duration", "25", "--clients", "4"));
+            "--duration", "35", "--clients", "4"));
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!allStatuses(clusterDir) && !cluster.isDone())
         {
@@ -45,15 +45,6 @@ class ClusterAndBenchCommandTest
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
         }
         assertThat(cluster.isDone()).as(() -> "cluster exited early: " + cluster.join()).isFalse();
-
-        final CliRun.Result bench = CliRun.jmir("bench", "--config", clusterDir.resolve("cluster.yaml").toString(),
-            "--clients", "2", "--first-client", "1", "--duration", "4", "--warmup", "1", "--out",
-            dir.resolve("results/run").toString());
-        assertThat(bench.code()).as(bench.out() + bench.err()).isZero();
-        assertThat(bench.out()).containsPattern("bench: [1-9][0-9]* requests in 4 s").contains("closed loop");
-        assertThat(dir.resolve("results/run.hgrm")).isNotEmptyFile();
-        assertThat(Files.readString(dir.resolve("results/run.hgrm"))).contains("Value     Percentile");
-        assertThat(dir.resolve("results/run.png")).isNotEmptyFile();
 
         final ClusterConfig config = ConfigLoader.load(clusterDir.resolve("cluster.yaml"));
         try (RemoteCluster client = new RemoteCluster(config, "127.0.0.1", 10_000))
@@ -68,6 +59,15 @@ class ClusterAndBenchCommandTest
             assertThat(System.nanoTime()).as("node 0 counts the malformed frame").isLessThan(malformedDeadline);
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
         }
+
+        final CliRun.Result bench = CliRun.jmir("bench", "--config", clusterDir.resolve("cluster.yaml").toString(),
+            "--clients", "2", "--first-client", "1", "--duration", "4", "--warmup", "1", "--out",
+            dir.resolve("results/run").toString());
+        assertThat(bench.code()).as(bench.out() + bench.err()).isZero();
+        assertThat(bench.out()).containsPattern("bench: [1-9][0-9]* requests in 4 s").contains("closed loop");
+        assertThat(dir.resolve("results/run.hgrm")).isNotEmptyFile();
+        assertThat(Files.readString(dir.resolve("results/run.hgrm"))).contains("Value     Percentile");
+        assertThat(dir.resolve("results/run.png")).isNotEmptyFile();
 
         final CliRun.Result result = cluster.get(120, TimeUnit.SECONDS);
         assertThat(result.code()).as(result.out() + result.err()).isZero();
