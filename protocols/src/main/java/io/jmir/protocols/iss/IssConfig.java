@@ -19,6 +19,10 @@ import io.jmir.engine.ConfigurationException;
  *   last stable checkpoint a node may enter.</li>
  *   <li>{@code maxRequestBytes}: largest request payload accepted; {@code clientAuthScheme}: Ed25519
  *   signatures or HMAC-SHA256 with pairwise client-node keys.</li>
+ *   <li>State transfer (ADR 0014): {@code stateTransferTimeoutNs}: a node that delivered nothing for this long
+ *   asks its peers for a stable checkpoint, and a fetch step (certificate, chunk) that takes this long moves on
+ *   to another peer (0 derives 4 x segmentLength x batchTimeoutNs); {@code stateChunkBytes}: bytes of checkpoint
+ *   data asked per chunk; {@code maxStateBytes}: largest checkpoint data a node accepts to fetch.</li>
  * </ul>
  * <b>Threading:</b> configured on one thread before the node is built; immutable in practice afterwards.
  */
@@ -36,6 +40,9 @@ public final class IssConfig
     private int epochWindow = 2;
     private int maxRequestBytes = 64 * 1024;
     private Scheme clientAuthScheme = Scheme.ED25519;
+    private long stateTransferTimeoutNs;
+    private int stateChunkBytes = 32 * 1024;
+    private int maxStateBytes = 256 * 1024 * 1024;
     private boolean concluded;
 
     /**
@@ -159,6 +166,37 @@ public final class IssConfig
     }
 
     /**
+     * @param stateTransferTimeoutNs delivery silence before asking peers for state, and fetch step timeout; 0
+     *                               derives 4 x segmentLength x batchTimeoutNs.
+     * @return this.
+     */
+    public IssConfig stateTransferTimeoutNs(final long stateTransferTimeoutNs)
+    {
+        this.stateTransferTimeoutNs = stateTransferTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @param stateChunkBytes checkpoint data bytes asked per chunk, in [64, 16 MiB].
+     * @return this.
+     */
+    public IssConfig stateChunkBytes(final int stateChunkBytes)
+    {
+        this.stateChunkBytes = stateChunkBytes;
+        return this;
+    }
+
+    /**
+     * @param maxStateBytes largest checkpoint data accepted from peers, at least 1024.
+     * @return this.
+     */
+    public IssConfig maxStateBytes(final int maxStateBytes)
+    {
+        this.maxStateBytes = maxStateBytes;
+        return this;
+    }
+
+    /**
      * Validate every parameter and derive the dependent ones. Idempotent.
      *
      * @return this.
@@ -231,6 +269,23 @@ public final class IssConfig
         {
             throw new ConfigurationException("clientAuthScheme", "must be ED25519 or HMAC_SHA256, was " +
                 clientAuthScheme);
+        }
+        if (stateTransferTimeoutNs == 0)
+        {
+            stateTransferTimeoutNs = 4L * segmentLength * batchTimeoutNs;
+        }
+        if (stateTransferTimeoutNs < 1000)
+        {
+            throw new ConfigurationException("stateTransferTimeoutNs",
+                "must be at least 1000 ns (or 0 to derive), was " + stateTransferTimeoutNs);
+        }
+        if (stateChunkBytes < 64 || stateChunkBytes > 16 * 1024 * 1024)
+        {
+            throw new ConfigurationException("stateChunkBytes", "must be in [64, 16 MiB], was " + stateChunkBytes);
+        }
+        if (maxStateBytes < 1024)
+        {
+            throw new ConfigurationException("maxStateBytes", "must be at least 1024, was " + maxStateBytes);
         }
         concluded = true;
         return this;
@@ -346,6 +401,30 @@ public final class IssConfig
     public Scheme clientAuthScheme()
     {
         return clientAuthScheme;
+    }
+
+    /**
+     * @return delivery silence before asking for state, and fetch step timeout.
+     */
+    public long stateTransferTimeoutNs()
+    {
+        return stateTransferTimeoutNs;
+    }
+
+    /**
+     * @return checkpoint data bytes asked per chunk.
+     */
+    public int stateChunkBytes()
+    {
+        return stateChunkBytes;
+    }
+
+    /**
+     * @return largest checkpoint data accepted from peers.
+     */
+    public int maxStateBytes()
+    {
+        return maxStateBytes;
     }
 
     /**

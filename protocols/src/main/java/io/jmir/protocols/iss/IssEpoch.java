@@ -83,6 +83,24 @@ final class IssEpoch
         return first + length - 1;
     }
 
+    /**
+     * Send one node again everything this node said in the epoch (pre-prepares it led, prepares, commits) and the
+     * batches' payloads it holds: the answer to a peer stuck in this epoch (ADR 0014), which lost messages while it
+     * was down.
+     */
+    void retransmit(final IssPublisher publisher, final IssPayloadFetch payloads, final int to)
+    {
+        for (final PbftSlot slot : slots)
+        {
+            if (slot.hasDigest())
+            {
+                final PbftOrderer orderer = ordererOf(slot.seqNo());
+                publisher.resendVotes(to, epoch, orderer.view(), slot, orderer.isLeader(), slot.isPrepared());
+                payloads.send(to, epoch, slot);
+            }
+        }
+    }
+
     long rejectedMessages()
     {
         long rejected = 0;

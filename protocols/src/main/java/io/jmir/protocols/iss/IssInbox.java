@@ -1,10 +1,15 @@
 package io.jmir.protocols.iss;
 
-import io.jmir.protocols.codecs.CheckpointDecoder;
+import io.jmir.protocols.codecs.CheckpointCertificateDecoder;
+import io.jmir.protocols.codecs.ChunkRequestDecoder;
 import io.jmir.protocols.codecs.CommitDecoder;
 import io.jmir.protocols.codecs.MessageHeaderDecoder;
 import io.jmir.protocols.codecs.PrepareDecoder;
 import io.jmir.protocols.codecs.PreprepareDecoder;
+import io.jmir.protocols.codecs.SignedCheckpointDecoder;
+import io.jmir.protocols.codecs.StateChunkDecoder;
+import io.jmir.protocols.codecs.StateRequestDecoder;
+import io.jmir.protocols.codecs.WalBatchPayloadsDecoder;
 import io.jmir.protocols.pbft.PbftSlot;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -25,7 +30,10 @@ final class IssInbox
     private final PreprepareDecoder preprepare = new PreprepareDecoder();
     private final PrepareDecoder prepare = new PrepareDecoder();
     private final CommitDecoder commit = new CommitDecoder();
-    private final CheckpointDecoder checkpoint = new CheckpointDecoder();
+    private final SignedCheckpointDecoder checkpoint = new SignedCheckpointDecoder();
+    private final StateRequestDecoder stateRequest = new StateRequestDecoder();
+    private final ChunkRequestDecoder chunkRequest = new ChunkRequestDecoder();
+    private final StateChunkDecoder stateChunk = new StateChunkDecoder();
     private final byte[] digestBytes = new byte[32];
     private final UnsafeBuffer digest = new UnsafeBuffer(digestBytes);
     private final ExpandableArrayBuffer buffered = new ExpandableArrayBuffer(0);
@@ -108,10 +116,28 @@ final class IssInbox
                         digest, 0);
                 }
                 break;
-            case CheckpointDecoder.TEMPLATE_ID:
+            case SignedCheckpointDecoder.TEMPLATE_ID:
                 checkpoint.wrap(buffer, body, blockLength, version);
-                checkpoint.getDigest(digestBytes, 0, 32);
-                iss.checkpoints().onCheckpoint(from, checkpoint.epoch(), digest, 0);
+                onSignedCheckpoint(from, buffer, offset, length);
+                break;
+            case StateRequestDecoder.TEMPLATE_ID:
+                iss.stateTransfer().onStateRequest(from, stateRequest.wrap(buffer, body, blockLength, version));
+                break;
+            case ChunkRequestDecoder.TEMPLATE_ID:
+                iss.stateTransfer().onChunkRequest(from, chunkRequest.wrap(buffer, body, blockLength, version));
+                break;
+            case StateChunkDecoder.TEMPLATE_ID:
+                stateChunk.wrap(buffer, body, blockLength, version);
+                if (varDataFits(stateChunk.limit(), buffer, offset + length))
+                {
+                    iss.stateTransfer().onChunk(from, stateChunk);
+                }
+                break;
+            case CheckpointCertificateDecoder.TEMPLATE_ID:
+                iss.stateTransfer().onCertificate(from, buffer, offset, length);
+                break;
+            case WalBatchPayloadsDecoder.TEMPLATE_ID:
+                iss.payloadFetch().onPayloads(buffer, offset, length);
                 break;
             default:
                 rejected++;
@@ -129,11 +155,53 @@ final class IssInbox
                 return PrepareDecoder.BLOCK_LENGTH;
             case CommitDecoder.TEMPLATE_ID:
                 return CommitDecoder.BLOCK_LENGTH;
-            case CheckpointDecoder.TEMPLATE_ID:
-                return CheckpointDecoder.BLOCK_LENGTH;
+            case SignedCheckpointDecoder.TEMPLATE_ID:
+                return SignedCheckpointDecoder.BLOCK_LENGTH;
+            case StateRequestDecoder.TEMPLATE_ID:
+                return StateRequestDecoder.BLOCK_LENGTH;
+            case ChunkRequestDecoder.TEMPLATE_ID:
+                return ChunkRequestDecoder.BLOCK_LENGTH;
+            case StateChunkDecoder.TEMPLATE_ID:
+                return StateChunkDecoder.BLOCK_LENGTH;
+            case CheckpointCertificateDecoder.TEMPLATE_ID:
+                return CheckpointCertificateDecoder.BLOCK_LENGTH;
+            case WalBatchPayloadsDecoder.TEMPLATE_ID:
+                return WalBatchPayloadsDecoder.BLOCK_LENGTH;
             default:
                 return 0;
         }
+    }
+
+    private void onSignedCheckpoint(final int from, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int at = checkpoint.limit();
+        if (!varDataFits(at, buffer, offset + length))
+        {
+            return;
+        }
+        checkpoint.getDigest(digestBytes, 0, 32);
+        final int signatureLength = buffer.getInt(at, java.nio.ByteOrder.LITTLE_ENDIAN);
+        iss.checkpoints().onCheckpoint(from, checkpoint.epoch(), checkpoint.seqNo(), digest, 0, buffer, at + 4,
+            signatureLength);
+    }
+
+    /**
+     * @return true when the 32-bit length prefixed var data at {@code at} ends by {@code end}; counts it otherwise.
+     */
+    private boolean varDataFits(final int at, final DirectBuffer buffer, final int end)
+    {
+        if (at + 4 > end)
+        {
+            rejected++;
+            return false;
+        }
+        final long dataLength = buffer.getInt(at, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFFFFFFL;
+        if (at + 4 + dataLength > end)
+        {
+            rejected++;
+            return false;
+        }
+        return true;
     }
 
     private void onPreprepare(final int from, final DirectBuffer buffer, final int offset, final int length)

@@ -32,10 +32,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>
  * <b>Threading:</b> called by its stage thread (or the simulation) only; see {@link Module}.
  */
-public final class IssModule implements Module, OrdererOutput
+public final class IssModule implements Module, OrdererOutput, IssStateTransfer.Host
 {
-    /** Names of the modules ISS emits to, in the order net, hasher, wal, app, clients, reqstore, timer. */
-    public static final String[] MODULE_NAMES = {"net", "hasher", "wal", "app", "clients", "reqstore", "timer"};
+    /** Names of the modules ISS emits to, in the order net, hasher, wal, app, clients, reqstore, timer, crypto. */
+    public static final String[] MODULE_NAMES =
+        {"net", "hasher", "wal", "app", "clients", "reqstore", "timer", "crypto"};
 
     private final IssConfig config;
     private final LeaderPolicy leaderPolicy;
@@ -43,6 +44,12 @@ public final class IssModule implements Module, OrdererOutput
     private final RequestPool pool;
     private final IssCheckpoints checkpoints;
     private final IssInbox inbox;
+    private final IssBatchRules batchRules;
+    private final IssRecovery recovery;
+    private final CheckpointInstaller installer;
+    private final IssStateTransfer stateTransfer;
+    private final IssCryptoResults cryptoResults;
+    private final IssPayloadFetch payloadFetch;
     private final IssEpoch[] epochs;
     private final long[] changedClients;
     private final HashResultDecoder hashResult = new HashResultDecoder();
@@ -60,6 +67,9 @@ public final class IssModule implements Module, OrdererOutput
     private long nextDeliver;
     private boolean delivering;
     private boolean awaitingEntry;
+    private boolean recovering = true;
+    private long awaitedEpoch;
+    private long installsRefused;
     private long nowNs;
     private long lastProposalNs;
     private long delivered;
@@ -94,8 +104,14 @@ public final class IssModule implements Module, OrdererOutput
         this.epochLength = config.epochLength();
         this.publisher = new IssPublisher(selfId, config.nodeCount());
         this.pool = new RequestPool(config);
-        this.checkpoints = new IssCheckpoints(config, publisher, this::onStable);
+        this.checkpoints = new IssCheckpoints(config, publisher, this::onStable, selfId);
         this.inbox = new IssInbox(this, config);
+        this.batchRules = new IssBatchRules(config, pool);
+        this.recovery = new IssRecovery(config);
+        this.installer = new CheckpointInstaller(config, pool, publisher);
+        this.stateTransfer = new IssStateTransfer(config, selfId, checkpoints, publisher, this);
+        this.cryptoResults = new IssCryptoResults(checkpoints, stateTransfer);
+        this.payloadFetch = new IssPayloadFetch(this, pool, publisher);
         this.epochs = new IssEpoch[config.epochWindow() + 2];
         for (int i = 0; i < epochs.length; i++)
         {
@@ -119,14 +135,21 @@ public final class IssModule implements Module, OrdererOutput
         }
         publisher.moduleIds(context.selfId(), context.moduleId(MODULE_NAMES[0]), context.moduleId(MODULE_NAMES[2]),
             context.moduleId(MODULE_NAMES[1]), context.moduleId(MODULE_NAMES[3]), context.moduleId(MODULE_NAMES[4]),
-            context.moduleId(MODULE_NAMES[5]), context.moduleId(MODULE_NAMES[6]));
+            context.moduleId(MODULE_NAMES[5]), context.moduleId(MODULE_NAMES[6]),
+            context.moduleId(MODULE_NAMES[7]));
     }
 
     @Override
     public void onEvent(final Event event, final Emitter emitter)
     {
         publisher.emitter(emitter);
-        if (event.schemaId() == io.jmir.codecs.engine.MessageHeaderDecoder.SCHEMA_ID)
+        final boolean engineEvent = event.schemaId() == io.jmir.codecs.engine.MessageHeaderDecoder.SCHEMA_ID;
+        if (recovering && !(engineEvent &&
+            (event.templateId() == EngineEvents.INIT || event.templateId() == EngineEvents.WAL_ENTRY_LOADED)))
+        {
+            finishRecovery();
+        }
+        if (engineEvent)
         {
             switch (event.templateId())
             {
@@ -143,13 +166,20 @@ public final class IssModule implements Module, OrdererOutput
                 case EngineEvents.TIMER_FIRED:
                     nowNs = event.decode(timerFired).nowNs();
                     timerFirings++;
+                    stateTransfer.onTime(nowNs);
                     maybePropose();
                     break;
                 case EngineEvents.SNAPSHOT_RESULT:
                     onSnapshotResult(event);
                     break;
                 case EngineEvents.WAL_ENTRY_LOADED:
-                    recoveredEntries++;
+                    recoveredEntries += recovery.onEvent(event, recovering) ? 1 : 0;
+                    break;
+                case EngineEvents.SIGN_RESULT:
+                    cryptoResults.onSignResult(event);
+                    break;
+                case EngineEvents.VERIFY_RESULT:
+                    cryptoResults.onVerifyResult(event);
                     break;
                 default:
                     inbox.countUnknown();
@@ -170,7 +200,18 @@ public final class IssModule implements Module, OrdererOutput
     private void onInit()
     {
         publisher.startTimer(Math.max(1000, config.batchTimeoutNs() / 2));
-        tryEnterEpoch(0);
+    }
+
+    /**
+     * The WAL replay is over (the first event that is not Init or WalEntryLoaded): rebuild and enter the epoch
+     * after the restored state (ADR 0014).
+     */
+    private void finishRecovery()
+    {
+        recovering = false;
+        nextDeliver = recovery.finish(pool, checkpoints, publisher, installer);
+        stateTransfer.onProgress();
+        tryEnterEpoch(nextDeliver / epochLength);
     }
 
     private void onMessageReceived(final Event event)
@@ -185,6 +226,11 @@ public final class IssModule implements Module, OrdererOutput
     {
         event.decode(hashResult);
         final long correlationId = hashResult.correlationId();
+        if ((correlationId & IssPublisher.KIND_MASK) == IssPublisher.KIND_PAYLOADS)
+        {
+            payloadFetch.onDigests((int)(correlationId & ~IssPublisher.KIND_MASK), hashResult);
+            return;
+        }
         final HashResultDecoder.DigestsDecoder digests = hashResult.digests();
         if (digests.count() < 1)
         {
@@ -205,6 +251,10 @@ public final class IssModule implements Module, OrdererOutput
         else if (kind == IssPublisher.KIND_CHECKPOINT)
         {
             checkpoints.onDigest(value, digest, 0);
+        }
+        else if (kind == IssPublisher.KIND_STATE_DATA)
+        {
+            stateTransfer.onDataDigest(value, digest, 0);
         }
     }
 
@@ -256,12 +306,22 @@ public final class IssModule implements Module, OrdererOutput
 
     long currentEpoch()
     {
-        return current == null ? -1 : current.epoch;
+        return current == null ? awaitedEpoch - 1 : current.epoch;
     }
 
     IssCheckpoints checkpoints()
     {
         return checkpoints;
+    }
+
+    IssPayloadFetch payloadFetch()
+    {
+        return payloadFetch;
+    }
+
+    IssStateTransfer stateTransfer()
+    {
+        return stateTransfer;
     }
 
     // ---------------------------------------------------------------- epochs
@@ -271,12 +331,14 @@ public final class IssModule implements Module, OrdererOutput
         if (epoch > checkpoints.stableEpoch() + config.epochWindow())
         {
             awaitingEntry = true;
+            awaitedEpoch = epoch;
             return;
         }
         awaitingEntry = false;
         final IssEpoch state = epochs[(int)(epoch % epochs.length)];
         state.start(epoch, leaderPolicy);
         current = state;
+        recovery.restoreSlots(state, pool, publisher);
         lastProposalNs = nowNs;
         inbox.replayBuffered(epoch);
         maybePropose();
@@ -294,8 +356,56 @@ public final class IssModule implements Module, OrdererOutput
         }
         if (awaitingEntry)
         {
-            tryEnterEpoch(current.epoch + 1);
+            tryEnterEpoch(awaitedEpoch);
         }
+    }
+
+    // ---------------------------------------------------------------- state transfer (IssStateTransfer.Host)
+
+    @Override
+    public long firstUndeliveredEpoch()
+    {
+        return nextDeliver / epochLength;
+    }
+
+    @Override
+    public void retransmit(final int to, final long epoch)
+    {
+        final IssEpoch state = epochs[(int)(epoch % epochs.length)];
+        if (epoch >= 0 && state.live && state.epoch == epoch)
+        {
+            state.retransmit(publisher, payloadFetch, to);
+        }
+    }
+
+    @Override
+    public void adopt(final CheckpointCertificate certificate)
+    {
+        checkpoints.restoreStable(certificate.epoch(), certificate, true);
+        onStable(certificate.epoch());
+    }
+
+    @Override
+    public void install(final CheckpointCertificate certificate, final DirectBuffer data, final int length)
+    {
+        final long epoch = certificate.epoch();
+        if (epoch < firstUndeliveredEpoch() || !installer.check(data, 0, length) || installer.epoch() != epoch ||
+            installer.seqNo() != certificate.seqNo() || certificate.seqNo() != (epoch + 1) * epochLength - 1)
+        {
+            installsRefused++;
+            return;
+        }
+        installer.restore(data, 0, length);
+        checkpoints.restoreOwn(epoch, certificate.seqNo(), certificate.digest(), 0, data, 0, length);
+        checkpoints.restoreStable(epoch, certificate, true);
+        for (final IssEpoch state : epochs)
+        {
+            state.live = false;
+        }
+        current = null;
+        nextDeliver = (epoch + 1) * epochLength;
+        recovery.dropBelow(nextDeliver);
+        tryEnterEpoch(epoch + 1);
     }
 
     private void maybePropose()
@@ -309,7 +419,8 @@ public final class IssModule implements Module, OrdererOutput
             final PbftOrderer orderer = current.orderer(s);
             while (orderer.canPropose())
             {
-                if (readyFor(orderer) >= config.maxBatchSize() || nowNs - lastProposalNs >= config.batchTimeoutNs())
+                if (batchRules.readyFor(orderer, current.leaderCount()) >= config.maxBatchSize() ||
+                    nowNs - lastProposalNs >= config.batchTimeoutNs())
                 {
                     lastProposalNs = nowNs;
                     proposals++;
@@ -321,18 +432,6 @@ public final class IssModule implements Module, OrdererOutput
                 }
             }
         }
-    }
-
-    private int readyFor(final PbftOrderer orderer)
-    {
-        int ready = 0;
-        final int leaders = current.leaderCount();
-        for (int b = Math.floorMod(orderer.segment() - orderer.epoch(), leaders); b < config.bucketCount();
-            b += leaders)
-        {
-            ready += pool.readyCount(b);
-        }
-        return ready;
     }
 
     private void tryDeliver()
@@ -383,6 +482,7 @@ public final class IssModule implements Module, OrdererOutput
         publisher.persistCommittedAndDeliver(epoch.epoch, epoch.ordererOf(slot.seqNo()).view(), slot, pool,
             slot.seqNo() == epoch.last());
         delivered += slot.requestCount();
+        stateTransfer.onProgress();
     }
 
     private void onEpochDelivered(final IssEpoch epoch)
@@ -398,43 +498,7 @@ public final class IssModule implements Module, OrdererOutput
     @Override
     public int checkBatch(final PbftOrderer orderer, final PbftSlot slot)
     {
-        final int count = slot.requestCount();
-        if (count > config.maxBatchSize())
-        {
-            return BATCH_INVALID;
-        }
-        int result = BATCH_VALID;
-        int marked = 0;
-        for (int i = 0; i < count && result == BATCH_VALID; i++)
-        {
-            final long clientId = slot.clientId(i);
-            final long requestNo = slot.requestNo(i);
-            if (clientId < 0 || clientId >= config.clientCount() || requestNo < 0 ||
-                Buckets.segmentOf(Buckets.bucketOf(clientId, requestNo, config.bucketCount()), orderer.epoch(),
-                current.leaderCount()) != orderer.segment())
-            {
-                result = BATCH_INVALID;
-                break;
-            }
-            final int check = pool.check(clientId, requestNo, slot.batch(), slot.requestDigestOffset(i));
-            if (check == RequestPool.VALID)
-            {
-                pool.markProposed(clientId, requestNo);
-                marked++;
-            }
-            else
-            {
-                result = check == RequestPool.MISSING ? BATCH_MISSING : BATCH_INVALID;
-            }
-        }
-        if (result != BATCH_VALID)
-        {
-            for (int i = 0; i < marked; i++)
-            {
-                pool.unmarkProposed(slot.clientId(i), slot.requestNo(i));
-            }
-        }
-        return result;
+        return batchRules.checkBatch(orderer, slot, current.leaderCount());
     }
 
     @Override
@@ -445,24 +509,7 @@ public final class IssModule implements Module, OrdererOutput
     @Override
     public void cutBatch(final PbftOrderer orderer, final PbftSlot slot)
     {
-        final int leaders = current.leaderCount();
-        final int firstBucket = Math.floorMod(orderer.segment() - orderer.epoch(), leaders);
-        final int max = config.maxBatchSize();
-        int count = 0;
-        boolean progress = true;
-        while (count < max && progress)
-        {
-            progress = false;
-            for (int b = firstBucket; b < config.bucketCount() && count < max; b += leaders)
-            {
-                if (pool.pollReady(b, slot.batch(), PbftSlot.BATCH_PREFIX + count * PbftSlot.REF_LENGTH))
-                {
-                    count++;
-                    progress = true;
-                }
-            }
-        }
-        slot.setRequestCount(count);
+        batchRules.cutBatch(orderer, slot, current.leaderCount());
     }
 
     @Override
@@ -474,7 +521,7 @@ public final class IssModule implements Module, OrdererOutput
     @Override
     public void persistPreprepare(final PbftOrderer orderer, final PbftSlot slot, final boolean asLeader)
     {
-        publisher.persistPreprepare(orderer.epoch(), orderer.view(), slot, asLeader);
+        publisher.persistPreprepare(orderer.epoch(), orderer.view(), slot, asLeader, pool);
     }
 
     @Override
@@ -510,6 +557,17 @@ public final class IssModule implements Module, OrdererOutput
             pool.heldRequests(), pool.queuedEntries(), inbox.bufferedBytes(), checkpoints.liveTrackers(),
             rejected + inbox.rejected() + checkpoints.ignoredMessages(), droppedRequests, recoveredEntries,
             timerFirings, proposals);
+    }
+
+    /**
+     * @return crash-recovery and state-transfer counters (for tests, monitoring).
+     */
+    public IssRecoveryStats recoveryStats()
+    {
+        return new IssRecoveryStats(recoveredEntries, recovery.malformed(), stateTransfer.requestsSent(),
+            stateTransfer.certificatesRejected(), stateTransfer.badChunks(), stateTransfer.badSnapshots(),
+            stateTransfer.installs(), stateTransfer.adoptions(), stateTransfer.served(), installsRefused,
+            checkpoints.invalidSignatures());
     }
 
     DirectBuffer scratchDigest()

@@ -3,24 +3,29 @@ package io.jmir.protocols.iss;
 import io.jmir.codecs.engine.DeliverBatchEncoder;
 import io.jmir.codecs.engine.HashRequestEncoder;
 import io.jmir.codecs.engine.MessageHeaderEncoder;
+import io.jmir.codecs.engine.PrincipalKind;
 import io.jmir.codecs.engine.RequestStoreGcEncoder;
+import io.jmir.codecs.engine.RestoreStateEncoder;
+import io.jmir.codecs.engine.Scheme;
 import io.jmir.codecs.engine.SendMessageEncoder;
+import io.jmir.codecs.engine.SignRequestEncoder;
 import io.jmir.codecs.engine.SnapshotRequestEncoder;
 import io.jmir.codecs.engine.TimerSetEncoder;
+import io.jmir.codecs.engine.VerifyRequestEncoder;
 import io.jmir.codecs.engine.WalAppendEncoder;
 import io.jmir.codecs.engine.WalTruncateEncoder;
 import io.jmir.engine.EventBuilder;
 import io.jmir.engine.Emitter;
-import io.jmir.protocols.codecs.CheckpointEncoder;
 import io.jmir.protocols.codecs.ClientProgressEncoder;
 import io.jmir.protocols.codecs.CommitEncoder;
 import io.jmir.protocols.codecs.PrepareEncoder;
 import io.jmir.protocols.codecs.PreprepareEncoder;
+import io.jmir.protocols.codecs.SignedCheckpointEncoder;
+import io.jmir.protocols.codecs.WalBatchPayloadsEncoder;
 import io.jmir.protocols.codecs.WalCheckpointEncoder;
 import io.jmir.protocols.codecs.WalCommittedEncoder;
 import io.jmir.protocols.codecs.WalPreparedEncoder;
 import io.jmir.protocols.codecs.WalPrepreparedEncoder;
-import io.jmir.protocols.codecs.WalStableCheckpointEncoder;
 import io.jmir.protocols.pbft.PbftSlot;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -36,8 +41,15 @@ final class IssPublisher
 {
     static final long KIND_BATCH = 1L << 56;
     static final long KIND_CHECKPOINT = 2L << 56;
+    static final long KIND_SIGN = 3L << 56;
+    static final long KIND_VERIFY_VOTE = 4L << 56;
+    static final long KIND_VERIFY_CERT = 5L << 56;
+    static final long KIND_STATE_DATA = 6L << 56;
+    static final long KIND_PAYLOADS = 7L << 56;
     static final long KIND_MASK = 0xFFL << 56;
     static final long TIMER_ID = 1;
+    /** Offset of the entry bytes in a WalAppend payload: header, retention index, 32-bit length. */
+    static final int WAL_ENTRY_OFFSET = MessageHeaderEncoder.ENCODED_LENGTH + WalAppendEncoder.BLOCK_LENGTH + 4;
 
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final io.jmir.protocols.codecs.MessageHeaderEncoder issHeader =
@@ -53,13 +65,16 @@ final class IssPublisher
     private final PreprepareEncoder preprepare = new PreprepareEncoder();
     private final PrepareEncoder prepare = new PrepareEncoder();
     private final CommitEncoder commit = new CommitEncoder();
-    private final CheckpointEncoder checkpoint = new CheckpointEncoder();
+    private final SignedCheckpointEncoder checkpoint = new SignedCheckpointEncoder();
+    private final SignRequestEncoder signRequest = new SignRequestEncoder();
+    private final VerifyRequestEncoder verifyRequest = new VerifyRequestEncoder();
+    private final RestoreStateEncoder restoreState = new RestoreStateEncoder();
+    private final WalBatchPayloadsEncoder walPayloads = new WalBatchPayloadsEncoder();
     private final ClientProgressEncoder progress = new ClientProgressEncoder();
     private final WalPrepreparedEncoder walPreprepared = new WalPrepreparedEncoder();
     private final WalPreparedEncoder walPrepared = new WalPreparedEncoder();
     private final WalCommittedEncoder walCommitted = new WalCommittedEncoder();
     private final WalCheckpointEncoder walCheckpoint = new WalCheckpointEncoder();
-    private final WalStableCheckpointEncoder walStable = new WalStableCheckpointEncoder();
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
     private final int selfId;
     private final int nodeCount;
@@ -71,6 +86,7 @@ final class IssPublisher
     private int clientsId;
     private int storeId;
     private int timerId;
+    private int cryptoId;
     private Emitter emitter;
 
     IssPublisher(final int selfId, final int nodeCount)
@@ -80,8 +96,9 @@ final class IssPublisher
     }
 
     void moduleIds(final int self, final int net, final int wal, final int hasher, final int app,
-        final int clients, final int store, final int timer)
+        final int clients, final int store, final int timer, final int crypto)
     {
+        cryptoId = crypto;
         selfModule = self;
         netId = net;
         walId = wal;
@@ -105,6 +122,14 @@ final class IssPublisher
         b.payload(timerSet).commit();
     }
 
+    /**
+     * @return a builder for an event to the hasher (the caller encodes and commits it).
+     */
+    EventBuilder toHasher()
+    {
+        return emitter.event(hasherId);
+    }
+
     void hashBatch(final PbftSlot slot)
     {
         hash(KIND_BATCH | slot.seqNo(), slot.batch(), 0, slot.batchLength());
@@ -118,9 +143,23 @@ final class IssPublisher
         b.payload(hash).commit();
     }
 
-    void persistPreprepare(final long epoch, final long view, final PbftSlot slot, final boolean asLeader)
+    void persistPreprepare(
+        final long epoch, final long view, final PbftSlot slot, final boolean asLeader, final RequestPool pool)
     {
         final int count = slot.requestCount();
+        final EventBuilder payloads = emitter.event(walId);
+        final WalBatchPayloadsEncoder.RequestsEncoder entries = walPayloads
+            .wrapAndApplyHeader(payloads.buffer(), payloads.payloadOffset() + WAL_ENTRY_OFFSET, issHeader)
+            .epoch(epoch).seqNo(slot.seqNo()).requestsCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            final long clientId = slot.clientId(i);
+            final long requestNo = slot.requestNo(i);
+            entries.next().clientId(clientId).requestNo(requestNo)
+                .putPayload(pool.payload(clientId, requestNo), 0, pool.payloadLength(clientId, requestNo));
+        }
+        walAppendInPlace(payloads, epoch, io.jmir.protocols.codecs.MessageHeaderEncoder.ENCODED_LENGTH +
+            walPayloads.encodedLength()).commit();
         final WalPrepreparedEncoder.RequestsEncoder walRefs = walPreprepared
             .wrapAndApplyHeader(scratch, 0, issHeader).epoch(epoch).seqNo(slot.seqNo()).view(view)
             .putDigest(slot.digest(), 0, 32).requestsCount(count);
@@ -192,27 +231,34 @@ final class IssPublisher
         b.commit();
     }
 
+    /**
+     * WAL append of this node's checkpoint (data included, so a restart can restore the app from it); follow-up:
+     * the signed Checkpoint to the other nodes (none when {@code signature} is null: an installed checkpoint).
+     */
     void persistCheckpoint(final long epoch, final long seqNo, final byte[] digest, final DirectBuffer data,
-        final int dataLength)
+        final int dataLength, final DirectBuffer signature, final int signatureLength)
     {
         walCheckpoint.wrapAndApplyHeader(scratch, 0, issHeader).epoch(epoch).seqNo(seqNo).putDigest(digest, 0, 32)
             .putData(data, 0, dataLength);
         final EventBuilder b = walAppend(epoch + 1, walCheckpoint.encodedLength());
-        checkpoint.wrapAndApplyHeader(scratch, 0, issHeader).epoch(epoch).seqNo(seqNo).putDigest(digest, 0, 32);
-        followUpSend(b, true, checkpoint.encodedLength());
+        if (signature != null)
+        {
+            checkpoint.wrapAndApplyHeader(scratch, 0, issHeader).epoch(epoch).seqNo(seqNo).putDigest(digest, 0, 32)
+                .putSignature(signature, 0, signatureLength);
+            followUpSend(b, false, checkpoint.encodedLength());
+        }
         b.commit();
     }
 
-    void persistStableCheckpoint(
-        final long epoch, final long seqNo, final byte[] digest, final int[] signers, final int signerCount)
+    /**
+     * WAL append of a stable checkpoint's certificate (a pre-encoded CheckpointCertificate); follow-ups: WAL
+     * truncation and request store garbage collection below the next epoch.
+     */
+    void persistCertificate(final long epoch, final DirectBuffer certificate, final int length)
     {
-        final WalStableCheckpointEncoder.SignersEncoder group = walStable.wrapAndApplyHeader(scratch, 0, issHeader)
-            .epoch(epoch).seqNo(seqNo).putDigest(digest, 0, 32).signersCount(signerCount);
-        for (int i = 0; i < signerCount; i++)
-        {
-            group.next().nodeId(signers[i]);
-        }
-        final EventBuilder b = walAppend(epoch + 1, walStable.encodedLength());
+        final EventBuilder b = emitter.event(walId);
+        b.buffer().putBytes(b.payloadOffset() + WAL_ENTRY_OFFSET, certificate, 0, length);
+        walAppendInPlace(b, epoch + 1, length);
         b.followUp(walId);
         walTruncate.wrapAndApplyHeader(b.buffer(), b.payloadOffset(), header).retentionIndex(epoch + 1);
         b.payload(walTruncate).end();
@@ -220,6 +266,104 @@ final class IssPublisher
         storeGc.wrapAndApplyHeader(b.buffer(), b.payloadOffset(), header).retentionIndex(epoch + 1);
         b.payload(storeGc).end();
         b.commit();
+    }
+
+    /**
+     * Ask the crypto module to sign a statement with this node's Ed25519 key.
+     */
+    void sign(final long correlationId, final DirectBuffer statement, final int length)
+    {
+        final EventBuilder b = emitter.event(cryptoId);
+        signRequest.wrapAndApplyHeader(b.buffer(), b.payloadOffset(), header).correlationId(correlationId)
+            .scheme(Scheme.ED25519).principalKind(PrincipalKind.NODE).principalId(selfId)
+            .putMessage(statement, 0, length);
+        b.payload(signRequest).commit();
+    }
+
+    /**
+     * Ask the crypto module to verify Ed25519 signatures of nodes over one statement.
+     *
+     * @param nodes      signer of each signature.
+     * @param signatures buffer holding the signatures.
+     * @param offsets    offset of each signature.
+     * @param lengths    length of each signature.
+     */
+    void verify(final long correlationId, final DirectBuffer statement, final int statementLength, final int count,
+        final int[] nodes, final DirectBuffer signatures, final int[] offsets, final int[] lengths)
+    {
+        final EventBuilder b = emitter.event(cryptoId);
+        final VerifyRequestEncoder.ItemsEncoder items = verifyRequest
+            .wrapAndApplyHeader(b.buffer(), b.payloadOffset(), header).correlationId(correlationId).itemsCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            items.next().scheme(Scheme.ED25519).principalKind(PrincipalKind.NODE).principalId(nodes[i])
+                .putMessage(statement, 0, statementLength).putSignature(signatures, offsets[i], lengths[i]);
+        }
+        b.payload(verifyRequest).commit();
+    }
+
+    /**
+     * Replace the app's state by a snapshot (recovery, state transfer).
+     */
+    void restoreApp(final long seqNo, final DirectBuffer snapshot, final int offset, final int length)
+    {
+        final EventBuilder b = emitter.event(appId);
+        restoreState.wrapAndApplyHeader(b.buffer(), b.payloadOffset(), header).sequenceNumber(seqNo)
+            .putSnapshot(snapshot, offset, length);
+        b.payload(restoreState).commit();
+    }
+
+    /**
+     * Send a pre-encoded ISS message (not persisted: recovery re-sends, state transfer) to one node, or to all
+     * other nodes when {@code node} is negative.
+     */
+    void send(final int node, final DirectBuffer message, final int offset, final int length)
+    {
+        final EventBuilder b = emitter.event(netId);
+        final SendMessageEncoder.DestinationsEncoder destinations = send
+            .wrapAndApplyHeader(b.buffer(), b.payloadOffset(), header).destinationModule(selfModule)
+            .destinationsCount(node >= 0 ? 1 : nodeCount - 1);
+        for (int n = 0; n < nodeCount; n++)
+        {
+            if (node >= 0 ? n == node : n != selfId)
+            {
+                destinations.next().nodeId(n);
+            }
+        }
+        send.putMessage(message, offset, length);
+        b.payload(send).commit();
+    }
+
+    /**
+     * Send again the votes this node persisted for a slot (pre-prepare as leader, prepare, commit when prepared) to
+     * one node ({@code to}) or all others (negative), so that peers that missed them while they or this node were
+     * down can count them. Duplicates are ignored by peers.
+     */
+    void resendVotes(final int to, final long epoch, final long view, final PbftSlot slot, final boolean asLeader,
+        final boolean prepared)
+    {
+        final int count = slot.requestCount();
+        if (asLeader)
+        {
+            final PreprepareEncoder.RequestsEncoder refs = preprepare
+                .wrapAndApplyHeader(scratch, 0, issHeader).epoch(epoch).seqNo(slot.seqNo()).view(view)
+                .requestsCount(count);
+            for (int i = 0; i < count; i++)
+            {
+                refs.next().clientId(slot.clientId(i)).requestNo(slot.requestNo(i))
+                    .putDigest(slot.batch(), slot.requestDigestOffset(i), PbftSlot.DIGEST_LENGTH);
+            }
+            send(to, scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + preprepare.encodedLength());
+        }
+        prepare.wrapAndApplyHeader(scratch, 0, issHeader).epoch(epoch).seqNo(slot.seqNo()).view(view)
+            .putDigest(slot.digest(), 0, 32);
+        send(to, scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + prepare.encodedLength());
+        if (prepared)
+        {
+            commit.wrapAndApplyHeader(scratch, 0, issHeader).epoch(epoch).seqNo(slot.seqNo()).view(view)
+                .putDigest(slot.digest(), 0, 32);
+            send(to, scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + commit.encodedLength());
+        }
     }
 
     void clientProgress(final long epoch, final long[] changed, final int count)
@@ -232,6 +376,17 @@ final class IssPublisher
             clients.next().clientId(changed[2 * i]).lowWatermark(changed[2 * i + 1]);
         }
         b.payload(progress).commit();
+    }
+
+    /**
+     * Close a WalAppend whose entry ({@code entryLength} bytes) the caller encoded at
+     * {@code payloadOffset() + WAL_ENTRY_OFFSET}.
+     */
+    private EventBuilder walAppendInPlace(final EventBuilder b, final long retentionIndex, final int entryLength)
+    {
+        walAppend.wrapAndApplyHeader(b.buffer(), b.payloadOffset(), header).retentionIndex(retentionIndex);
+        b.buffer().putInt(b.payloadOffset() + WAL_ENTRY_OFFSET - 4, entryLength, java.nio.ByteOrder.LITTLE_ENDIAN);
+        return b.payload(WAL_ENTRY_OFFSET + entryLength);
     }
 
     private EventBuilder walAppend(final long retentionIndex, final int entryBodyLength)

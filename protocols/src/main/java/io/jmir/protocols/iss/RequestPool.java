@@ -159,6 +159,21 @@ final class RequestPool
         client.state[index] = DELIVERED;
     }
 
+    /**
+     * @return true when the payload of this request is still held (admitted, and its window slot not reused).
+     */
+    boolean holds(final long clientId, final long requestNo)
+    {
+        if (clientId < 0 || clientId >= clients.length || clients[(int)clientId] == null)
+        {
+            return false;
+        }
+        final ClientWindow client = clients[(int)clientId];
+        final int index = (int)(requestNo % window);
+        return client.requestNo[index] == requestNo && client.payloads[index] != null &&
+            (client.state[index] != EMPTY || requestNo < client.low);
+    }
+
     DirectBuffer payload(final long clientId, final long requestNo)
     {
         return clients[(int)clientId].payloads[(int)(requestNo % window)];
@@ -253,6 +268,86 @@ final class RequestPool
             if (client.state[index] == READY && client.requestNo[index] == requestNo)
             {
                 queue.offerLong(handle);
+            }
+        }
+    }
+
+    /**
+     * Recovery and state transfer: set a client's window to what a checkpoint records (low watermark and the
+     * delivered bitmap above it). Requests held but not delivered there become READY again (the epochs that
+     * proposed them are gone); call {@link #finishRestore} after the last client.
+     *
+     * @param clientId     the client.
+     * @param low          its low watermark at the checkpoint.
+     * @param bitmap       delivered bitmap (bit i = low + i), may be null for none.
+     * @param offset       of the bitmap.
+     * @param bitmapLength bytes of the bitmap.
+     */
+    void restoreClient(
+        final int clientId, final long low, final DirectBuffer bitmap, final int offset, final int bitmapLength)
+    {
+        final ClientWindow client = client(clientId);
+        client.low = low;
+        client.restored = true;
+        for (int i = 0; i < window; i++)
+        {
+            final long requestNo = low + i;
+            final int index = (int)(requestNo % window);
+            final boolean delivered = bitmap != null && (i >> 3) < bitmapLength &&
+                (bitmap.getByte(offset + (i >> 3)) & (1 << (i & 7))) != 0;
+            if (delivered)
+            {
+                client.state[index] = DELIVERED;
+                client.requestNo[index] = requestNo;
+            }
+            else if (client.state[index] == EMPTY || client.requestNo[index] != requestNo ||
+                client.state[index] == DELIVERED)
+            {
+                client.state[index] = EMPTY;
+            }
+            else
+            {
+                client.state[index] = READY;
+            }
+        }
+    }
+
+    /**
+     * End a restore: clients the checkpoint did not list start from request 0 with nothing delivered; the bucket
+     * queues are rebuilt from the READY requests.
+     */
+    void finishRestore()
+    {
+        for (int c = 0; c < clients.length; c++)
+        {
+            final ClientWindow client = clients[c];
+            if (client != null)
+            {
+                if (!client.restored)
+                {
+                    restoreClient(c, 0, null, 0, 0);
+                }
+                client.restored = false;
+            }
+        }
+        for (int b = 0; b < bucketCount; b++)
+        {
+            queues[b].clear();
+            readyCount[b] = 0;
+        }
+        for (int c = 0; c < clients.length; c++)
+        {
+            final ClientWindow client = clients[c];
+            for (int i = 0; client != null && i < window; i++)
+            {
+                final long requestNo = client.low + i;
+                final int index = (int)(requestNo % window);
+                if (client.state[index] == READY && client.requestNo[index] == requestNo)
+                {
+                    final int bucket = Buckets.bucketOf(c, requestNo, bucketCount);
+                    queues[bucket].offerLong(((long)c << CLIENT_SHIFT) | requestNo);
+                    readyCount[bucket]++;
+                }
             }
         }
     }
@@ -356,6 +451,7 @@ final class RequestPool
     private static final class ClientWindow
     {
         long low;
+        boolean restored;
         final byte[] state;
         final long[] requestNo;
         final byte[] digests;

@@ -236,6 +236,41 @@ public final class PbftOrderer
         }
     }
 
+    /**
+     * Crash recovery: put back what this node persisted for a slot of this segment before it crashed — the batch it
+     * pre-prepared (and voted Prepare for), whether it prepared it (and voted Commit) and whether it committed it.
+     * Own votes are counted again; a second pre-prepare for the slot is rejected as before the crash, and a leader
+     * never proposes again for a slot it proposed.
+     *
+     * @param slot         the slot (in this segment).
+     * @param refs         buffer holding the request references.
+     * @param offset       of the first reference.
+     * @param count        number of references.
+     * @param digest       buffer holding the batch digest.
+     * @param digestOffset of the digest.
+     * @param prepared     true when the node persisted that the slot prepared.
+     * @param committed    true when the node persisted that the slot committed.
+     */
+    public void restore(
+        final PbftSlot slot, final DirectBuffer refs, final int offset, final int count, final DirectBuffer digest,
+        final int digestOffset, final boolean prepared, final boolean committed)
+    {
+        slot.setBatch(refs, offset, count);
+        slot.setDigest(digest, digestOffset);
+        slot.votePrepare(selfId, digest, digestOffset);
+        if (prepared || committed)
+        {
+            slot.sentCommit = true;
+            slot.voteCommit(selfId, digest, digestOffset);
+        }
+        slot.isCommitted = committed;
+        final int k = (int)((slot.seqNo() - first) / stride);
+        if (leader == selfId && k >= nextProposal)
+        {
+            nextProposal = k + 1;
+        }
+    }
+
     private PbftSlot slot(final long seqNo)
     {
         return slots[(int)(seqNo - (first - segment))];

@@ -144,6 +144,22 @@ public final class PbftSlot
     }
 
     /**
+     * @return true while the accepted batch waits for requests this node has not received.
+     */
+    public boolean isWaitingForRequests()
+    {
+        return waitingForRequests;
+    }
+
+    /**
+     * @return true once this node prepared the slot (and voted Commit).
+     */
+    public boolean isPrepared()
+    {
+        return sentCommit;
+    }
+
+    /**
      * @return true once committed.
      */
     public boolean isCommitted()

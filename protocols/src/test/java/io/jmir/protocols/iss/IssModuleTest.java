@@ -90,8 +90,11 @@ class IssModuleTest
         Arrays.fill(digest, (byte)7);
         hashResult(correlation, digest);
         final List<Recorded> persisted = emitter.drain();
-        assertThat(persisted).as("nothing is sent directly, only through WAL follow-ups").hasSize(1);
-        final Recorded append = persisted.get(0);
+        assertThat(persisted).as("nothing is sent directly, only through WAL follow-ups").hasSize(2);
+        assertThat(entryTemplate(persisted.get(0))).as("the batch's payloads first, for crash recovery")
+            .isEqualTo(io.jmir.protocols.codecs.WalBatchPayloadsDecoder.TEMPLATE_ID);
+        assertThat(persisted.get(0).followUps()).isEmpty();
+        final Recorded append = persisted.get(1);
         assertThat(append.destination()).isEqualTo(WAL);
         assertThat(append.templateId()).isEqualTo(EngineEvents.WAL_APPEND);
         assertThat(entryTemplate(append)).isEqualTo(io.jmir.protocols.codecs.WalPrepreparedDecoder.TEMPLATE_ID);
@@ -150,9 +153,9 @@ class IssModuleTest
         assertThat(hash.get(0).decode(new HashRequestDecoder()).correlationId()).isEqualTo(IssPublisher.KIND_BATCH | 1);
         hashResult(IssPublisher.KIND_BATCH | 1, new byte[32]);
         final List<Recorded> persisted = emitter.drain();
-        assertThat(persisted).hasSize(1);
-        assertThat(persisted.get(0).followUps()).as("a follower sends only its Prepare").hasSize(1);
-        assertThat(sentTemplate(persisted.get(0).followUps().get(0))).isEqualTo(PrepareEncoder.TEMPLATE_ID);
+        assertThat(persisted).hasSize(2);
+        assertThat(persisted.get(1).followUps()).as("a follower sends only its Prepare").hasSize(1);
+        assertThat(sentTemplate(persisted.get(1).followUps().get(0))).isEqualTo(PrepareEncoder.TEMPLATE_ID);
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.jmir.protocols.clients.ClientTrackerModule;
 import io.jmir.protocols.iss.IssConfig;
 import io.jmir.protocols.iss.IssModule;
 import io.jmir.protocols.iss.IssSchema;
+import io.jmir.protocols.iss.LeaderPolicy;
 
 /**
  * One ISS node's modules and definition, with the engine's standard modules: net (given), hasher, crypto, timer,
@@ -43,10 +44,46 @@ public final class IssNode
         final int maxStagedBytes,
         final int cryptoWorkers)
     {
+        this(nodeId, config, net, keys, application, sink, maxStagedBytes, cryptoWorkers, new InMemoryWalStore());
+    }
+
+    /**
+     * @param walStore the WAL's durable part: keep it across restarts (e.g. in the simulation's DurableState) for
+     *                 crash recovery; a fresh store is a wiped disk.
+     */
+    public IssNode(
+        final int nodeId,
+        final IssConfig config,
+        final Module net,
+        final TestKeys keys,
+        final Application application,
+        final ReplySink sink,
+        final int maxStagedBytes,
+        final int cryptoWorkers,
+        final InMemoryWalStore walStore)
+    {
+        this(nodeId, config, net, keys, application, sink, maxStagedBytes, cryptoWorkers, walStore, null);
+    }
+
+    /**
+     * @param leaderPolicy leaders of each epoch, null for {@link io.jmir.protocols.iss.SimpleLeaderPolicy}.
+     */
+    public IssNode(
+        final int nodeId,
+        final IssConfig config,
+        final Module net,
+        final TestKeys keys,
+        final Application application,
+        final ReplySink sink,
+        final int maxStagedBytes,
+        final int cryptoWorkers,
+        final InMemoryWalStore walStore,
+        final LeaderPolicy leaderPolicy)
+    {
         this.application = application;
-        iss = new IssModule(config, nodeId);
+        iss = leaderPolicy == null ? new IssModule(config, nodeId) : new IssModule(config, nodeId, leaderPolicy);
         clients = new ClientTrackerModule(config, maxStagedBytes);
-        walStore = new InMemoryWalStore();
+        this.walStore = walStore;
         wal = new InMemoryWal(walStore, "iss");
         store = new InMemoryRequestStore();
         app = new ApplicationModule(application);

@@ -2,10 +2,14 @@ package io.jmir.protocols.testkit;
 
 import io.jmir.codecs.engine.Scheme;
 import io.jmir.engine.SubmitResult;
+import io.jmir.engine.modules.wal.InMemoryWalStore;
 import io.jmir.engine.sim.Simulation;
 import io.jmir.protocols.iss.IssConfig;
+import io.jmir.protocols.iss.LeaderPolicy;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
@@ -18,7 +22,10 @@ import java.util.function.BooleanSupplier;
  */
 public final class IssSimulation implements AutoCloseable
 {
+    /** Key of a node's WAL store in its {@link io.jmir.engine.sim.DurableState}: remove it to wipe the disk. */
+    public static final String WAL_KEY = "iss-wal";
     private final Simulation simulation;
+    private final List<List<RecordingApp>> incarnations = new ArrayList<>();
     private final IssNode[] nodes;
     private final RecordingApp[] apps;
     private final IssConfig config;
@@ -30,21 +37,37 @@ public final class IssSimulation implements AutoCloseable
     public IssSimulation(final long seed, final IssConfig config, final int clientCount, final int requestsPerClient,
         final int maxInFlight, final double duplicateProbability)
     {
+        this(seed, config, clientCount, requestsPerClient, maxInFlight, duplicateProbability, null);
+    }
+
+    /**
+     * @param leaderPolicy leaders of each epoch on every node, null for the default (every node leads).
+     */
+    public IssSimulation(final long seed, final IssConfig config, final int clientCount, final int requestsPerClient,
+        final int maxInFlight, final double duplicateProbability, final LeaderPolicy leaderPolicy)
+    {
         this.config = config.conclude();
         final int n = config.nodeCount();
         this.random = new Random(seed * 31 + 7);
         final TestKeys keys = new TestKeys(seed, clientCount, n);
         nodes = new IssNode[n];
         apps = new RecordingApp[n];
+        for (int i = 0; i < n; i++)
+        {
+            incarnations.add(new ArrayList<>());
+        }
         final SimClients[] clientHolder = new SimClients[1];
         simulation = new Simulation(new Simulation.Context().seed(seed).nodeCount(n).slotCapacity(256 * 1024)
             .duplicateProbability(duplicateProbability).latency(50_000, 2_000_000),
             (nodeId, env) ->
             {
                 apps[nodeId] = new RecordingApp();
+                incarnations.get(nodeId).add(apps[nodeId]);
                 nodes[nodeId] = new IssNode(nodeId, config, env.net(), keys, apps[nodeId],
                     (node, client, requestNo, seqNo, result, offset, length) ->
-                        clientHolder[0].onReply(node, client, requestNo, seqNo, result, offset, length), 8 * 1024, 0);
+                        clientHolder[0].onReply(node, client, requestNo, seqNo, result, offset, length), 8 * 1024, 0,
+                    env.durable().computeIfAbsent(WAL_KEY, InMemoryWalStore.class, InMemoryWalStore::new),
+                    leaderPolicy);
                 return nodes[nodeId].definition;
             });
         clients = new SimClients(this, keys, config.clientAuthScheme(), n, config.f(), requestsPerClient,
@@ -90,6 +113,12 @@ public final class IssSimulation implements AutoCloseable
         return apps[i];
     }
 
+    /** The apps of every start of a node, first start first (a restart builds a fresh app). */
+    public List<RecordingApp> incarnations(final int i)
+    {
+        return incarnations.get(i);
+    }
+
     public RecordingApp[] apps()
     {
         return apps.clone();
@@ -120,13 +149,18 @@ public final class IssSimulation implements AutoCloseable
         return simulation.nowNs();
     }
 
-    void schedule(final long delayNs, final Runnable action)
+    /** Run an action from the driver (between steps: it may crash, restart, partition) after a virtual delay. */
+    public void schedule(final long delayNs, final Runnable action)
     {
         actions.add(new Action(simulation.nowNs() + delayNs, actionSequence++, action));
     }
 
     void submit(final int node, final byte[] request)
     {
+        if (!simulation.isRunning(node))
+        {
+            return;
+        }
         final SubmitResult result = simulation.submit(node, "clients", new UnsafeBuffer(request), 0, request.length);
         if (result != SubmitResult.ACCEPTED)
         {

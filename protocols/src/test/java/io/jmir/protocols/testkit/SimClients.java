@@ -35,6 +35,7 @@ public final class SimClients implements ReplySink
     private final long[] nextRequest;
     private final int[] inFlight;
     private final boolean[][] completed;
+    private long resubmitPeriodNs;
     private long completions;
     private long submissions;
     private long mismatchedReplies;
@@ -57,6 +58,16 @@ public final class SimClients implements ReplySink
         nextRequest = new long[clientCount];
         inFlight = new int[clientCount];
         completed = new boolean[clientCount][requestsPerClient];
+    }
+
+    /**
+     * Resubmit every request to all nodes every {@code periodNs} until it completes (clients of a cluster whose
+     * nodes crash and restart: a restarted node lost the requests it had not ordered).
+     */
+    public SimClients resubmitUntilCompleted(final long periodNs)
+    {
+        this.resubmitPeriodNs = periodNs;
+        return this;
     }
 
     public void start()
@@ -94,7 +105,17 @@ public final class SimClients implements ReplySink
             sim.schedule((long)(sim.random().nextDouble() * 1_000_000), () -> sim.submit(target, copy));
             submissions++;
         }
-        if (sim.random().nextDouble() < resubmitProbability)
+        if (resubmitPeriodNs > 0)
+        {
+            sim.schedule(resubmitPeriodNs, () ->
+            {
+                if (!completed[client][(int)requestNo])
+                {
+                    submitToAll(client, requestNo);
+                }
+            });
+        }
+        else if (sim.random().nextDouble() < resubmitProbability)
         {
             sim.schedule((long)(sim.random().nextDouble() * 30_000_000), () -> submitToAll(client, requestNo));
         }

@@ -1,0 +1,33 @@
+package io.jmir.protocols.iss;
+
+/**
+ * A point-in-time copy of an {@link IssModule}'s crash-recovery and state-transfer counters (ADR 0014).
+ * <p>
+ * <b>Threading:</b> immutable. Taken on the module's thread (or when the node is stopped).
+ *
+ * @param recoveredEntries          WAL entries replayed at start.
+ * @param malformedEntries          replayed entries that did not decode (skipped).
+ * @param stateRequests             StateRequests this node sent (it was behind or silent).
+ * @param certificatesRejected      certificates refused: malformed, fewer than 2f+1 signers, bad signature.
+ * @param badChunks                 chunks refused (wrong offset, size or total length) and their peer skipped.
+ * @param badSnapshots              fetched data whose digest was not the certified one; the peer was skipped.
+ * @param installs                  checkpoints installed by state transfer.
+ * @param adoptions                 certificates adopted for an epoch this node had delivered itself.
+ * @param served                    certificates and chunks this node served to peers.
+ * @param installsRefused           verified data refused at install (does not decode, or another epoch).
+ * @param invalidCheckpointVotes    peers' SignedCheckpoints whose signature did not verify.
+ */
+public record IssRecoveryStats(
+    long recoveredEntries,
+    long malformedEntries,
+    long stateRequests,
+    long certificatesRejected,
+    long badChunks,
+    long badSnapshots,
+    long installs,
+    long adoptions,
+    long served,
+    long installsRefused,
+    long invalidCheckpointVotes)
+{
+}
