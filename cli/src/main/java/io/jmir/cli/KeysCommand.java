@@ -15,8 +15,8 @@ import java.util.concurrent.Callable;
  * <b>Threading:</b> runs on the calling thread.
  */
 @Command(name = "keys", mixinStandardHelpOptions = true,
-    description = "Generate node and client keys: cluster.secret (nodes only), node-N.key, client-C.key "
-        + "(Ed25519 key pair and HMAC key per node; give to client C only), client-C.pub.")
+    description = "Generate node and client keys: cluster.secret (nodes only), node-N.key (node N only), "
+        + "node-N.pub, client-C.key (Ed25519 key pair and HMAC key per node; client C only), client-C.pub.")
 public final class KeysCommand implements Callable<Integer>
 {
     @CommandLine.Spec

@@ -40,7 +40,7 @@ public final class ClusterConfig
     private int clientWatermarkWindow = 256;
     private int epochWindow = 2;
     private int maxRequestBytes = 4096;
-    private int ringSize = 256;
+    private int ringSize = 128;
     private int slotCapacity = 64 * 1024;
     private IdleMode idleMode = IdleMode.BLOCKING;
     private final List<ThreadSpec> threads = new ArrayList<>();

@@ -29,7 +29,7 @@ import java.util.Set;
  * protocol:   { maxBatchSize: 64, batchTimeoutUs: 2000, segmentLength: 4, bucketCount: 0,
  *               clientWatermarkWindow: 256, epochWindow: 2, maxRequestBytes: 4096 }
  * runtime:
- *   ringSize: 256
+ *   ringSize: 128                  # slots per module ring (ringSize x slotCapacity bytes each, direct memory)
  *   slotCapacity: 65536
  *   idle: BLOCKING                 # BLOCKING, SLEEPING, YIELDING, BUSY_SPIN
  *   cryptoWorkers: 1
@@ -213,7 +213,7 @@ public final class ConfigLoader
     {
         runtime.allowOnly(Set.of("ringSize", "slotCapacity", "idle", "cryptoWorkers", "connectTimeoutMs",
             "shareUnassigned", "threads"));
-        final int ring = (int)runtime.number("ringSize", 2, 1 << 20, 256);
+        final int ring = (int)runtime.number("ringSize", 2, 1 << 20, 128);
         if (Integer.bitCount(ring) != 1)
         {
             throw runtime.get("ringSize").error("must be a power of two, was " + ring);

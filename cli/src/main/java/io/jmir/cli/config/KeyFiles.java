@@ -22,7 +22,9 @@ import java.util.Properties;
  * <ul>
  *   <li>{@code cluster.secret}: 32 random bytes (hex). Nodes only: the transport's pairwise node keys and every
  *   node-client HMAC key derive from it ({@link KeyRegistry}).</li>
- *   <li>{@code node-N.key}: the node's Ed25519 key pair ({@code ed25519.private}, {@code ed25519.public}).</li>
+ *   <li>{@code node-N.key}: the node's Ed25519 key pair ({@code ed25519.private}, {@code ed25519.public}); node N
+ *   only. Nodes sign their checkpoints with it.</li>
+ *   <li>{@code node-N.pub}: node N's public key, read by every node (checkpoint certificates).</li>
  *   <li>{@code client-C.key}: what client C needs: its Ed25519 key pair and its HMAC key with each node
  *   ({@code mac.node.N}); hand it to that client only.</li>
  *   <li>{@code client-C.pub}: client C's public key, read by the nodes when clients sign (ED25519).</li>
@@ -76,8 +78,13 @@ public final class KeyFiles
             final Properties properties = new Properties();
             properties.setProperty("nodeId", String.valueOf(node));
             properties.setProperty("ed25519.private", HexFormat.of().formatHex(key.getEncoded()));
-            properties.setProperty("ed25519.public", HexFormat.of().formatHex(key.generatePublicKey().getEncoded()));
+            final String publicHex = HexFormat.of().formatHex(key.generatePublicKey().getEncoded());
+            properties.setProperty("ed25519.public", publicHex);
             store(directory.resolve("node-" + node + ".key"), properties, true);
+            final Properties pub = new Properties();
+            pub.setProperty("nodeId", String.valueOf(node));
+            pub.setProperty("ed25519.public", publicHex);
+            store(directory.resolve("node-" + node + ".pub"), pub, false);
         }
         for (int client = 0; client < clientCount; client++)
         {
@@ -129,8 +136,8 @@ public final class KeyFiles
     }
 
     /**
-     * The key registry of a node: the cluster secret, the clients (public keys for ED25519, MAC-only otherwise)
-     * and the node's own key pair when its key file exists.
+     * The key registry of a node: the cluster secret, its own key pair ({@code node-N.key}), every other node's
+     * public key ({@code node-M.pub}) and the clients (public keys for ED25519, MAC-only otherwise).
      *
      * @param config the cluster.
      * @param nodeId the node.
@@ -139,11 +146,20 @@ public final class KeyFiles
     public static KeyRegistry nodeRegistry(final ClusterConfig config, final int nodeId)
     {
         final KeyRegistry registry = new KeyRegistry(readSecret(config.secretFile()));
-        final Path nodeKey = config.keysDirectory().resolve("node-" + nodeId + ".key");
-        if (Files.exists(nodeKey))
+        for (int node = 0; node < config.nodes().size(); node++)
         {
-            registry.addKeyPair(PrincipalKind.NODE, nodeId,
-                new Ed25519PrivateKeyParameters(hex(load(nodeKey), "ed25519.private", nodeKey), 0));
+            if (node == nodeId)
+            {
+                final Path nodeKey = config.keysDirectory().resolve("node-" + node + ".key");
+                registry.addKeyPair(PrincipalKind.NODE, node,
+                    new Ed25519PrivateKeyParameters(hex(load(nodeKey), "ed25519.private", nodeKey), 0));
+            }
+            else
+            {
+                final Path file = config.keysDirectory().resolve("node-" + node + ".pub");
+                registry.addPublicKey(PrincipalKind.NODE, node,
+                    new Ed25519PublicKeyParameters(hex(load(file), "ed25519.public", file), 0));
+            }
         }
         for (int client = 0; client < config.clientCount(); client++)
         {

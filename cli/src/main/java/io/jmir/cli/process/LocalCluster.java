@@ -17,12 +17,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The nodes of a cluster as child processes of this JVM ({@code jmir node --config FILE --id N} with the JVM flags
- * of STACK.md and this JVM's class path), each logging to {@code DIR/node-N.log}. Nodes are stopped by their
- * process handles only: {@link #stop(int)} sends SIGTERM (the node closes cleanly, deleting its Aeron directory)
- * and waits, {@link #kill(int)} is {@code kill -9}; after a process died without cleaning up, {@link #close()} and
- * {@link #start(int)} delete the Aeron directories of that process (pattern
- * {@code jmir-<clusterId>-<nodeId>-<pid>-*}) and nothing else.
+ * The nodes of a cluster as child processes of this JVM ({@code jmir node --config FILE --id N} with the JVM
+ * flags of STACK.md, 1 GiB of direct memory for the stage rings, and this JVM's class path), each logging to
+ * {@code DIR/node-N.log}. Nodes are stopped by their process handles only: {@link #stop(int)} sends SIGTERM (the
+ * node closes cleanly, deleting its Aeron directory) and waits, {@link #kill(int)} is {@code kill -9}. After a
+ * process died without cleaning up, {@link #close()} and {@link #start(int)} delete the Aeron directories of that
+ * process (pattern {@code jmir-<clusterId>-<nodeId>-<pid>-*}) and nothing else.
  * <p>
  * <b>Threading:</b> not thread safe, except {@link #close()} which may run from a shutdown hook.
  */
@@ -111,6 +111,7 @@ public final class LocalCluster implements AutoCloseable
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
+        command.add("-XX:MaxDirectMemorySize=1g");
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", absoluteClassPath(), "io.jmir.cli.JmirCli", "node",
             "--config", configFile.toString(), "--id", String.valueOf(nodeId)));

@@ -41,6 +41,9 @@ class KeysCommandTest
         Ed25519.sign(client.privateKey(), 0, client.publicKey(), 0, message, 0, message.length, signature, 0);
         assertThat(Ed25519.verify(signature, 0, client.publicKey(), 0, message, 0, message.length)).isTrue();
         assertThat(nodeKeys.privateKey(PrincipalKind.NODE, 1)).isNotNull();
+        assertThat(nodeKeys.publicKey(PrincipalKind.NODE, 3).getEncoded())
+            .isEqualTo(KeyFiles.nodeRegistry(config, 3).privateKey(PrincipalKind.NODE, 3).generatePublicKey()
+                .getEncoded());
     }
 
     @Test

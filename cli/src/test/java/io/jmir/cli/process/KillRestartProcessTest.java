@@ -53,7 +53,7 @@ class KillRestartProcessTest
         final ClusterConfig config = ConfigLoader.load(file);
         final LocalCluster cluster = new LocalCluster(file, config,
             List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-        final List<Long> pids = new ArrayList<>(List.of(ProcessHandle.current().pid()));
+        final List<Long> pids = new ArrayList<>();
         final AtomicLong acknowledged = new AtomicLong();
         final ConcurrentHashMap<String, byte[]> written = new ConcurrentHashMap<>();
         final List<Thread> threads = new ArrayList<>();
@@ -128,11 +128,16 @@ class KillRestartProcessTest
             {
                 pids.add(cluster.pid(i));
             }
+            System.out.println("KillRestartProcessTest: seed " + seed + ", " + KILLS + " kill -9 + restarts, " +
+                submitted.get() + " PUTs + 20 GETs acknowledged, every node applied " + statuses.get(0).applied() +
+                " with digest " + statuses.get(0).digest());
         }
+        assertThat(pids).hasSize(KILLS + NODES);
         for (final long pid : pids)
         {
-            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid " + pid).isFalse();
         }
+        pids.add(ProcessHandle.current().pid());
         assertThat(CliRun.shmLeftovers(pids)).isEmpty();
     }
 
