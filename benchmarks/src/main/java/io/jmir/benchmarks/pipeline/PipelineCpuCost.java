@@ -1,6 +1,7 @@
 package io.jmir.benchmarks.pipeline;
 
 import io.jmir.engine.IdleMode;
+import io.jmir.engine.NodeCounters;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -71,6 +72,9 @@ public final class PipelineCpuCost
                 median(jmirCost[1]), median(rawCost[1]));
             System.out.printf(Locale.ROOT, "stage thread CPU ns/event, best window: jmir %.1f raw %.1f ratio %.2f%n",
                 min(jmirCost[0]), min(rawCost[0]), min(rawCost[0]) / min(jmirCost[0]));
+            System.out.println("jmir overflowed events: " +
+                jmir.counters().get(NodeCounters.Counter.OVERFLOWED_EVENTS) + ", back-pressured submissions: " +
+                jmir.counters().get(NodeCounters.Counter.SUBMIT_BACK_PRESSURED));
             System.out.println("jmir stage per window: " + Arrays.toString(round(jmirCost[0])));
             System.out.println("raw stage per window:  " + Arrays.toString(round(rawCost[0])));
         }
