@@ -60,7 +60,10 @@ class IssCampaignTest
             ", correct nodes still behind the others' stable checkpoint at the end (exempt from liveness): " +
             totals[1] + ", view changes: " + totals[2] + ", catch-up installs: " + totals[3]);
         assertThat(totals[0]).isEqualTo(runs);
-        assertThat(totals[2]).as("the schedules exercised view changes").isPositive();
+        if (runs >= SCHEDULES)
+        {
+            assertThat(totals[2]).as("the schedules exercised view changes").isPositive();
+        }
     }
 
     @Test
@@ -91,6 +94,20 @@ class IssCampaignTest
             crashed + ":\n" + inits.out()).isEqualTo(2);
     }
 
+    private static String campaignProperties()
+    {
+        final StringBuilder properties = new StringBuilder();
+        for (final String name : new String[]{IssCampaign.SEVEN_NODES_PROPERTY, "jmir.campaign.crash"})
+        {
+            final String value = System.getProperty(name);
+            if (value != null)
+            {
+                properties.append(" -D").append(name).append('=').append(value);
+            }
+        }
+        return properties.length() == 0 ? "" : System.lineSeparator() + "add to the reproduce command:" + properties;
+    }
+
     private static AssertionError withEventLog(final IssCampaign.Schedule schedule, final AssertionError failure)
     {
         final Path dir = FAILURE_LOGS.resolve("seed-" + schedule.seed());
@@ -98,7 +115,8 @@ class IssCampaignTest
         final AssertionError error = new AssertionError(failure.getMessage() + System.lineSeparator() +
             "event log of the failing run (re-run " + (rerun != null ? "failed the same way" : "PASSED: not " +
             "reproducible with the log on") + "): " + dir + System.lineSeparator() +
-            "read it with: ./jmir cat --summary " + dir + "/node-0   (or --json, --msc FILE, --type NAME)", failure);
+            "read it with: ./jmir cat --summary " + dir + "/node-0   (or --json, --msc FILE, --type NAME)" +
+            campaignProperties(), failure);
         return error;
     }
 }
