@@ -45,6 +45,7 @@ final class IssRecovery
     private final WalEntryLoadedDecoder walEntry = new WalEntryLoadedDecoder();
     private final UnsafeBuffer entryView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private final byte[] scratchDigest = new byte[32];
     private final UnsafeBuffer digest = new UnsafeBuffer(new byte[32]);
     private final TreeMap<Long, Slot> slots = new TreeMap<>();
     private final TreeMap<Long, OwnCheckpoint> own = new TreeMap<>();
@@ -130,6 +131,13 @@ final class IssRecovery
                 final Slot slot = slot(preprepared.seqNo());
                 slot.epoch = preprepared.epoch();
                 slot.view = preprepared.view();
+                slot.fill = preprepared.fill() == 1;
+                preprepared.getDigest(scratchDigest, 0, 32);
+                if (!java.util.Arrays.equals(scratchDigest, slot.digest))
+                {
+                    slot.prepared = false;
+                    slot.committed = false;
+                }
                 preprepared.getDigest(slot.digest, 0, 32);
                 final WalPrepreparedDecoder.RequestsDecoder refs = preprepared.requests();
                 slot.count = refs.count();
@@ -162,13 +170,21 @@ final class IssRecovery
                 break;
             }
             case WalPreparedDecoder.TEMPLATE_ID:
+            {
                 prepared.wrap(view, body, blockLength, version);
-                slot(prepared.seqNo()).prepared = true;
+                final Slot slot = slot(prepared.seqNo());
+                prepared.getDigest(scratchDigest, 0, 32);
+                slot.prepared = java.util.Arrays.equals(scratchDigest, slot.digest);
                 break;
+            }
             case WalCommittedDecoder.TEMPLATE_ID:
+            {
                 committed.wrap(view, body, blockLength, version);
-                slot(committed.seqNo()).committed = true;
+                final Slot slot = slot(committed.seqNo());
+                committed.getDigest(scratchDigest, 0, 32);
+                slot.committed = slot.committed || java.util.Arrays.equals(scratchDigest, slot.digest);
                 break;
+            }
             case WalCheckpointDecoder.TEMPLATE_ID:
             {
                 checkpoint.wrap(view, body, blockLength, version);
@@ -282,8 +298,10 @@ final class IssRecovery
             final PbftOrderer orderer = epoch.ordererOf(seqNo);
             final PbftSlot slot = epoch.slot(seqNo);
             digest.putBytes(0, s.digest);
-            orderer.restore(slot, refs, 0, s.count, digest, 0, s.prepared, s.committed && complete);
-            publisher.resendVotes(-1, epoch.epoch, orderer.view(), slot, orderer.isLeader(), s.prepared || s.committed);
+            orderer.restore(slot, refs, 0, s.count, digest, 0, s.prepared, s.committed && complete, s.view,
+                s.fill);
+            publisher.resendVotes(-1, epoch.epoch, s.view, slot, orderer.isLeader() && s.view == 0,
+                s.prepared || s.committed);
         }
     }
 
@@ -332,6 +350,7 @@ final class IssRecovery
     {
         long epoch = -1;
         long view;
+        boolean fill;
         final byte[] digest = new byte[32];
         byte[] refs;
         int count;
