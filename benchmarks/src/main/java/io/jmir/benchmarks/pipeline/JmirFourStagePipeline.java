@@ -4,6 +4,7 @@ import io.jmir.codecs.engine.MessageHeaderEncoder;
 import io.jmir.codecs.engine.TickEncoder;
 import io.jmir.engine.IdleMode;
 import io.jmir.engine.Node;
+import io.jmir.engine.NodeCounters;
 import io.jmir.engine.NodeDefinition;
 import io.jmir.engine.SubmitResult;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -98,6 +99,14 @@ public final class JmirFourStagePipeline implements AutoCloseable
             Pause.pause(idleMode);
         }
         return processed;
+    }
+
+    /**
+     * @return the node's counters (overflowed events, back-pressured submissions).
+     */
+    public NodeCounters counters()
+    {
+        return node.counters();
     }
 
     /**

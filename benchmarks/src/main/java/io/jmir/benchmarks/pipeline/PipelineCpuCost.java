@@ -1,6 +1,7 @@
 package io.jmir.benchmarks.pipeline;
 
 import io.jmir.engine.IdleMode;
+import io.jmir.engine.NodeCounters;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -19,7 +20,8 @@ import java.util.Locale;
  * alternate window by window. Prints the median per side and their ratio (raw / jmir: the throughput ratio one
  * would expect on an idle machine when the stage thread is the bottleneck).
  * <p>
- * Usage: {@code java -cp benchmarks.jar io.jmir.benchmarks.pipeline.PipelineCpuCost [events] [rounds]}.
+ * Usage: {@code java -cp benchmarks.jar io.jmir.benchmarks.pipeline.PipelineCpuCost [events] [rounds] [stageWork]}
+ * ({@code stageWork}: {@link StageWork} iterations per event and stage, default 0).
  * <p>
  * <b>Threading:</b> the main thread is the producer; each pipeline owns its stage thread.
  */
@@ -32,19 +34,20 @@ public final class PipelineCpuCost
     }
 
     /**
-     * @param args events per window (default 2,000,000) and windows per side (default 7).
+     * @param args events per window (default 2,000,000), windows per side (default 7), stage work (default 0).
      */
     public static void main(final String[] args)
     {
         final int events = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
         final int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+        final int stageWork = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         final int ring = FourStagePipelineThroughputBenchmark.RING_SIZE;
         final int slot = FourStagePipelineThroughputBenchmark.SLOT_CAPACITY;
         final int batch = FourStagePipelineThroughputBenchmark.MAX_BATCH;
         try (JmirFourStagePipeline jmir = new JmirFourStagePipeline(
-                Threading.ONE_SHARED_THREAD, IdleMode.YIELDING, ring, slot, batch, 0);
+                Threading.ONE_SHARED_THREAD, IdleMode.YIELDING, ring, slot, batch, stageWork);
             RawFourStagePipeline raw = new RawFourStagePipeline(
-                Threading.ONE_SHARED_THREAD, IdleMode.YIELDING, ring, slot, batch, 0))
+                Threading.ONE_SHARED_THREAD, IdleMode.YIELDING, ring, slot, batch, stageWork))
         {
             final long jmirStage = threadId("jmir-node0-shared");
             final long rawStage = threadId("raw-shared");
@@ -69,6 +72,9 @@ public final class PipelineCpuCost
                 median(jmirCost[1]), median(rawCost[1]));
             System.out.printf(Locale.ROOT, "stage thread CPU ns/event, best window: jmir %.1f raw %.1f ratio %.2f%n",
                 min(jmirCost[0]), min(rawCost[0]), min(rawCost[0]) / min(jmirCost[0]));
+            System.out.println("jmir overflowed events: " +
+                jmir.counters().get(NodeCounters.Counter.OVERFLOWED_EVENTS) + ", back-pressured submissions: " +
+                jmir.counters().get(NodeCounters.Counter.SUBMIT_BACK_PRESSURED));
             System.out.println("jmir stage per window: " + Arrays.toString(round(jmirCost[0])));
             System.out.println("raw stage per window:  " + Arrays.toString(round(rawCost[0])));
         }

@@ -25,7 +25,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   they hold themselves (waiting for more when not yet); the batches are then installed, their digests checked
  *   against the proposal, and prepared and committed in the new view.</li>
  *   <li>A node whose segment is finished (every slot committed here) does not change view on its own but answers
- *   a ViewChange for a higher view with its own report for that view, and accepts that view's NewView and votes
+ *   ViewChanges for a higher view sent by f+1 nodes (so one Byzantine node cannot make it echo) with its own report
+ *   for that view, and accepts that view's NewView and votes
  *   for its re-proposals (which equal its committed batches), so the others can complete the view change with it
  *   even when it moved on to the next epoch.</li>
  *   <li>Retransmission: while the unfinished segment made no progress for a third of the timeout, the node
@@ -37,6 +38,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class PbftViewChange
 {
     private static final int MAX_BACKOFF_SHIFT = 6;
+    /** ViewChanges more views ahead than this are dropped and counted (far-future views, ADR 0013). */
+    static final long MAX_VIEW_AHEAD = 64;
 
     private final PbftOrderer orderer;
     private final OrdererOutput output;
@@ -46,6 +49,8 @@ final class PbftViewChange
     private final ViewChangeEncoder viewChange = new ViewChangeEncoder();
     private final NewViewEncoder newViewEncoder = new NewViewEncoder();
     private final NewViewDecoder newView = new NewViewDecoder();
+    private final io.jmir.protocols.codecs.ViewChangeDecoder viewChangeDecoder =
+        new io.jmir.protocols.codecs.ViewChangeDecoder();
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
     private final ExpandableArrayBuffer pending = new ExpandableArrayBuffer(4096);
     private final UnsafeBuffer pendingView = new UnsafeBuffer(0, 0);
@@ -189,6 +194,13 @@ final class PbftViewChange
      */
     boolean onViewChange(final int from, final DirectBuffer buffer, final int offset, final int length)
     {
+        header.wrap(buffer, offset);
+        viewChangeDecoder.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(),
+            header.version());
+        if (viewChangeDecoder.newView() > orderer.view() + MAX_VIEW_AHEAD)
+        {
+            return false;
+        }
         if (!reports.store(from, buffer, offset, length, orderer))
         {
             return false;
@@ -196,7 +208,7 @@ final class PbftViewChange
         if (orderer.isFinished())
         {
             final long asked = reports.viewOf(from);
-            if (asked > answeredView && from != selfId)
+            if (asked > answeredView && from != selfId && reports.countAt(asked) >= weakQuorum)
             {
                 answeredView = asked;
                 output.broadcast(scratch, 0, encodeViewChange(asked), true);
