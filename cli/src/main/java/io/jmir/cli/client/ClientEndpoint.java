@@ -63,6 +63,8 @@ public final class ClientEndpoint implements Module, ReplySink, AutoCloseable
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong ignored = new AtomicLong();
+    private final AtomicLong aeronErrors = new AtomicLong();
+    private volatile boolean closed;
     private final AtomicLong repliesSent = new AtomicLong();
     private final AtomicLong repliesDropped = new AtomicLong();
     private Emitter pollEmitter;
@@ -93,7 +95,7 @@ public final class ClientEndpoint implements Module, ReplySink, AutoCloseable
         this.pendingRegistration = new long[clientCount];
         this.macs = new Mac[clientCount];
         this.aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory)
-            .clientName("jmir-clientnet node=" + nodeId));
+            .clientName("jmir-clientnet node=" + nodeId).errorHandler(this::onAeronError));
         try
         {
             subscription = aeron.addSubscription("aeron:udp?endpoint=" + endpoint, ClientFrames.STREAM_ID);
@@ -105,6 +107,17 @@ public final class ClientEndpoint implements Module, ReplySink, AutoCloseable
                 "cannot receive on " + endpoint + ": " + ex.getMessage());
         }
         assembler = new FragmentAssembler(this::onFragment);
+    }
+
+    private void onAeronError(final Throwable error)
+    {
+        // Aeron's default handler exits the JVM when the driver goes away (the node's transport closes it first at
+        // shutdown); here it is only counted: a node whose driver is gone fails through its net module.
+        aeronErrors.incrementAndGet();
+        if (!closed && !(error instanceof io.aeron.exceptions.DriverTimeoutException))
+        {
+            System.err.println("jmir clientnet: " + error);
+        }
     }
 
     @Override
@@ -297,6 +310,7 @@ public final class ClientEndpoint implements Module, ReplySink, AutoCloseable
     @Override
     public void close()
     {
+        closed = true;
         for (int i = 0; i < clientCount; i++)
         {
             CloseHelper.quietClose(replyPublications.getAndSet(i, null));
@@ -310,6 +324,14 @@ public final class ClientEndpoint implements Module, ReplySink, AutoCloseable
     public long received()
     {
         return received.get();
+    }
+
+    /**
+     * @return errors the Aeron client reported (counted, never fatal here).
+     */
+    public long aeronErrors()
+    {
+        return aeronErrors.get();
     }
 
     /**

@@ -57,6 +57,7 @@ public final class RemoteCluster implements RequestSender, AutoCloseable
     private final AtomicLongArray deliveredSeqNo;
     private final AtomicLongArray repliesByNode;
     private final AtomicLong badReplies = new AtomicLong();
+    private final AtomicLong aeronErrors = new AtomicLong();
     private final AtomicLong droppedSends = new AtomicLong();
     private final ThreadLocal<ExpandableArrayBuffer> frames =
         ThreadLocal.withInitial(() -> new ExpandableArrayBuffer(1024));
@@ -85,7 +86,8 @@ public final class RemoteCluster implements RequestSender, AutoCloseable
             launched = MediaDriver.launch(new MediaDriver.Context().aeronDirectoryName(directory)
                 .dirDeleteOnStart(true).dirDeleteOnShutdown(true).threadingMode(ThreadingMode.SHARED)
                 .sharedIdleStrategy(new BackoffIdleStrategy()));
-            connected = Aeron.connect(new Aeron.Context().aeronDirectoryName(directory).clientName("jmir-client"));
+            connected = Aeron.connect(new Aeron.Context().aeronDirectoryName(directory).clientName("jmir-client")
+                .errorHandler(error -> aeronErrors.incrementAndGet()));
         }
         catch (final RuntimeException ex)
         {
@@ -287,6 +289,14 @@ public final class RemoteCluster implements RequestSender, AutoCloseable
     public long badReplies()
     {
         return badReplies.get();
+    }
+
+    /**
+     * @return errors the Aeron client reported (counted instead of Aeron's default, which exits the JVM).
+     */
+    public long aeronErrors()
+    {
+        return aeronErrors.get();
     }
 
     /**

@@ -130,9 +130,8 @@ public final class DemoRunner implements AutoCloseable
         out.println("  ./jmir cat " + d + "/node-0/events --summary     # events per type");
         out.println("  ./jmir cat " + d + "/node-0/events -t DeliverBatch  # every field decoded");
         out.println("  ./jmir cat " + d + "/node-0/wal --json           # WAL entries as JSON");
-        out.println("  java --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=" +
-            "ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED --add-exports=java.base/jdk.internal.misc=" +
-            "ALL-UNNAMED -Dchronicle.analytics.disable=true \\");
+        out.println("  # Chronicle's own reader, from the repository root (-f follows a live queue):");
+        out.println("  java " + String.join(" ", io.jmir.cli.process.LocalCluster.JVM_FLAGS) + " \\");
         out.println("    -cp \"cli/target/jmir-cli-0.1.0-SNAPSHOT.jar:$(cat cli/target/classpath.txt)\" " +
             "net.openhft.chronicle.queue.ChronicleReaderMain -d " + d + "/node-0/events");
         out.println("  node logs: " + d + "/node-N.log; config and keys: " + d + "/cluster.yaml, " + d + "/keys");
