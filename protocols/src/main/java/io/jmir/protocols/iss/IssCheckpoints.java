@@ -257,8 +257,12 @@ final class IssCheckpoints
      */
     boolean hasData(final long epoch)
     {
+        if (epoch < 0)
+        {
+            return false;
+        }
         final Tracker t = trackers[(int)(epoch % trackers.length)];
-        return epoch >= 0 && t.epoch == epoch && t.ownKnown && t.dataLength > 0;
+        return t.epoch == epoch && t.ownKnown && t.dataLength > 0;
     }
 
     DirectBuffer data(final long epoch)
@@ -276,8 +280,12 @@ final class IssCheckpoints
      */
     boolean ownDigestEquals(final long epoch, final DirectBuffer digest, final int offset)
     {
+        if (epoch < 0)
+        {
+            return false;
+        }
         final Tracker t = trackers[(int)(epoch % trackers.length)];
-        if (epoch < 0 || t.epoch != epoch || !t.ownKnown)
+        if (t.epoch != epoch || !t.ownKnown)
         {
             return false;
         }

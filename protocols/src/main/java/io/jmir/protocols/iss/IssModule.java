@@ -371,8 +371,12 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
     @Override
     public void retransmit(final int to, final long epoch)
     {
+        if (epoch < 0)
+        {
+            return;
+        }
         final IssEpoch state = epochs[(int)(epoch % epochs.length)];
-        if (epoch >= 0 && state.live && state.epoch == epoch)
+        if (state.live && state.epoch == epoch)
         {
             state.retransmit(publisher, payloadFetch, to);
         }

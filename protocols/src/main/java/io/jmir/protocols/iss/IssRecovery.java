@@ -111,7 +111,7 @@ final class IssRecovery
         {
             onIssEntry(length);
         }
-        catch (final IndexOutOfBoundsException ex)
+        catch (final IndexOutOfBoundsException | NegativeArraySizeException ex)
         {
             malformed++;
         }
@@ -132,6 +132,11 @@ final class IssRecovery
                 slot.view = preprepared.view();
                 preprepared.getDigest(slot.digest, 0, 32);
                 final WalPrepreparedDecoder.RequestsDecoder refs = preprepared.requests();
+                if (preprepared.limit() + (long)refs.count() * PbftSlot.REF_LENGTH > length)
+                {
+                    malformed++;
+                    return;
+                }
                 slot.count = refs.count();
                 slot.refs = new byte[slot.count * PbftSlot.REF_LENGTH];
                 int i = 0;
@@ -151,14 +156,19 @@ final class IssRecovery
                 payloads.wrap(view, body, blockLength, version);
                 final Slot slot = slot(payloads.seqNo());
                 final WalBatchPayloadsDecoder.RequestsDecoder requests = payloads.requests();
-                slot.payloads = new byte[requests.count()][];
+                final byte[][] bytes = new byte[requests.count()][];
                 int i = 0;
                 for (final WalBatchPayloadsDecoder.RequestsDecoder request : requests)
                 {
-                    slot.payloads[i] = new byte[request.payloadLength()];
-                    request.getPayload(slot.payloads[i], 0, slot.payloads[i].length);
+                    if (!fits(payloads.limit(), length))
+                    {
+                        return;
+                    }
+                    bytes[i] = new byte[request.payloadLength()];
+                    request.getPayload(bytes[i], 0, bytes[i].length);
                     i++;
                 }
+                slot.payloads = bytes;
                 break;
             }
             case WalPreparedDecoder.TEMPLATE_ID:
@@ -176,6 +186,10 @@ final class IssRecovery
                 c.epoch = checkpoint.epoch();
                 c.seqNo = checkpoint.seqNo();
                 checkpoint.getDigest(c.digest, 0, 32);
+                if (!fits(checkpoint.limit(), length))
+                {
+                    return;
+                }
                 c.data = new byte[checkpoint.dataLength()];
                 checkpoint.getData(c.data, 0, c.data.length);
                 own.put(c.epoch, c);
@@ -199,6 +213,19 @@ final class IssRecovery
                 malformed++;
                 break;
         }
+    }
+
+    /**
+     * @return true when the var data whose 32-bit length is at {@code at} ends inside the entry; counts it otherwise.
+     */
+    private boolean fits(final int at, final int length)
+    {
+        if (at + 4 > length || at + 4L + (view.getInt(at) & 0xFFFFFFFFL) > length)
+        {
+            malformed++;
+            return false;
+        }
+        return true;
     }
 
     private Slot slot(final long seqNo)
