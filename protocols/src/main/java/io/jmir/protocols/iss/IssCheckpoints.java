@@ -142,7 +142,11 @@ final class IssCheckpoints
         dataEncoder.limit(t.groupLimit);
         dataEncoder.putSnapshot(snapshot, offset, length);
         t.dataLength = dataEncoder.limit();
-        publisher.hash(IssPublisher.KIND_CHECKPOINT | epoch, t.data, 0, t.dataLength);
+        if (!publisher.hash(IssPublisher.KIND_CHECKPOINT | epoch, t.data, 0, t.dataLength))
+        {
+            throw new IllegalStateException("checkpoint data of epoch " + epoch + " (" + t.dataLength +
+                " bytes) does not fit one event to the hasher: raise the slot capacity or shrink the app snapshot");
+        }
     }
 
     /**

@@ -22,7 +22,9 @@ import io.jmir.engine.ConfigurationException;
  *   <li>State transfer (ADR 0014): {@code stateTransferTimeoutNs}: a node that delivered nothing for this long
  *   asks its peers for a stable checkpoint, and a fetch step (certificate, chunk) that takes this long moves on
  *   to another peer (0 derives 4 x segmentLength x batchTimeoutNs); {@code stateChunkBytes}: bytes of checkpoint
- *   data asked per chunk; {@code maxStateBytes}: largest checkpoint data a node accepts to fetch.</li>
+ *   data asked per chunk (a chunk message must fit the slots of the net and protocol stages: default 8 KiB); {@code
+ *   maxStateBytes}: largest checkpoint data a node accepts to fetch (it is hashed in one event, so the protocol and
+ *   hasher slots bound it too).</li>
  * </ul>
  * <b>Threading:</b> configured on one thread before the node is built; immutable in practice afterwards.
  */
@@ -41,7 +43,7 @@ public final class IssConfig
     private int maxRequestBytes = 64 * 1024;
     private Scheme clientAuthScheme = Scheme.ED25519;
     private long stateTransferTimeoutNs;
-    private int stateChunkBytes = 32 * 1024;
+    private int stateChunkBytes = 8 * 1024;
     private int maxStateBytes = 256 * 1024 * 1024;
     private boolean concluded;
 

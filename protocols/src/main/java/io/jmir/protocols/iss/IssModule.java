@@ -27,8 +27,14 @@ import org.agrona.concurrent.UnsafeBuffer;
  * (RequestsReady), messages from the net module (MessageReceived, authenticated by the transport).
  * <p>
  * Emits: WalAppend with follow-ups SendMessage / DeliverBatch / SnapshotRequest / WalTruncate / RequestStoreGc
- * (persist before send or deliver), HashRequest, TimerSet, ClientProgress. Module names it resolves: net, hasher,
- * wal, app, clients, reqstore, timer ({@link #MODULE_NAMES}).
+ * (persist before send or deliver), HashRequest, SignRequest / VerifyRequest (signed checkpoints, certificates),
+ * TimerSet, ClientProgress, RestoreState. Module names it resolves: net, hasher, wal, app, clients, reqstore, timer,
+ * crypto ({@link #MODULE_NAMES}).
+ * <p>
+ * Crash recovery and state transfer (ADR 0014): the WAL replay (WalEntryLoaded before any other input) is collected
+ * by {@link IssRecovery} and applied at the first other event; a node that delivers nothing for a while asks its
+ * peers for state ({@link IssStateTransfer}): a verified checkpoint certificate and chunked data, or a
+ * retransmission of the epoch it is stuck in.
  * <p>
  * <b>Threading:</b> called by its stage thread (or the simulation) only; see {@link Module}.
  */
@@ -570,7 +576,8 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
     {
         return new IssRecoveryStats(recoveredEntries, recovery.malformed(), stateTransfer.requestsSent(),
             stateTransfer.certificatesRejected(), stateTransfer.badChunks(), stateTransfer.badSnapshots(),
-            stateTransfer.installs(), stateTransfer.adoptions(), stateTransfer.served(), installsRefused,
+            stateTransfer.installs(), stateTransfer.adoptions(), stateTransfer.served(),
+            installsRefused + stateTransfer.refused(),
             checkpoints.invalidSignatures());
     }
 

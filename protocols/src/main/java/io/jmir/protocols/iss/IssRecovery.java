@@ -24,7 +24,8 @@ import java.util.TreeMap;
  * any other input) this class collects what the protocol persisted: the latest stable checkpoint (certificate), the
  * node's own checkpoints (data with the app snapshot), and per slot the pre-prepared batch (references and
  * payloads), whether it prepared and whether it committed. {@link #finish} then rebuilds: client windows and the app
- * (RestoreState) from the own checkpoint at the stable epoch (the latest own one if the WAL has none there), the
+ * (RestoreState) from the own checkpoint at the stable epoch (nothing before the first stable checkpoint: the WAL
+ * then holds every epoch; the latest own one if the WAL has no data at the stable epoch), the
  * stable checkpoint and its certificate; it returns where delivery resumes. Epochs after the stable checkpoint are
  * replayed, not skipped, so that they stay live until stable and the node can retransmit what it said in them to
  * peers that still need it. Slots are put back when their epoch is entered ({@link #restoreSlots}): the node
@@ -242,7 +243,7 @@ final class IssRecovery
         final CheckpointInstaller installer)
     {
         final OwnCheckpoint atStable = own.get(stableEpoch);
-        final Map.Entry<Long, OwnCheckpoint> latest = own.lastEntry();
+        final Map.Entry<Long, OwnCheckpoint> latest = stableEpoch < 0 ? null : own.lastEntry();
         long resume = 0;
         if (atStable != null || latest != null)
         {

@@ -104,6 +104,7 @@ final class IssStateTransfer
     private long installs;
     private long adoptions;
     private long served;
+    private long refused;
 
     IssStateTransfer(final IssConfig config, final int selfId, final IssCheckpoints checkpoints,
         final IssPublisher publisher, final Host host)
@@ -215,8 +216,10 @@ final class IssStateTransfer
         final int length = Math.min(Math.min(request.maxLength(), chunkBytes), total - offset);
         chunk.wrapAndApplyHeader(out, 0, header).epoch(epoch).position(offset).totalLength(total)
             .putData(checkpoints.data(epoch), offset, length);
-        publisher.send(from, out, 0, MessageHeaderEncoder.ENCODED_LENGTH + chunk.encodedLength());
-        served++;
+        if (publisher.send(from, out, 0, MessageHeaderEncoder.ENCODED_LENGTH + chunk.encodedLength()))
+        {
+            served++;
+        }
     }
 
     // ---------------------------------------------------------------- fetching
@@ -342,7 +345,12 @@ final class IssStateTransfer
         else
         {
             enter(HASHING);
-            publisher.hash(IssPublisher.KIND_STATE_DATA | (fetch & 0xFFFFFFFFFFFFL), data, 0, total);
+            if (!publisher.hash(IssPublisher.KIND_STATE_DATA | (fetch & 0xFFFFFFFFFFFFL), data, 0, total))
+            {
+                refused++;
+                target.clear();
+                enter(IDLE);
+            }
         }
     }
 
@@ -408,5 +416,10 @@ final class IssStateTransfer
     long served()
     {
         return served;
+    }
+
+    long refused()
+    {
+        return refused;
     }
 }
