@@ -51,6 +51,14 @@ public final class EnvelopeLayout
     /** Offset of the event template id field. */
     public static final int EVENT_TEMPLATE_ID_OFFSET =
         HEADER_LENGTH + EnvelopeEncoder.eventTemplateIdEncodingOffset();
+    /**
+     * The envelope's message header (block length, template id, schema id, version) as one little-endian long,
+     * so that writers store it with one wide write.
+     */
+    public static final long HEADER_WORD = (BLOCK_LENGTH & 0xFFFFL) |
+        ((ENVELOPE_TEMPLATE_ID & 0xFFFFL) << 16) |
+        ((ENGINE_SCHEMA_ID & 0xFFFFL) << 32) |
+        ((EnvelopeEncoder.SCHEMA_VERSION & 0xFFFFL) << 48);
 
     private EnvelopeLayout()
     {
@@ -157,6 +165,22 @@ public final class EnvelopeLayout
     }
 
     /**
+     * The event schema id and template id of an SBE message, read from its message header with one read and
+     * arranged as the envelope stores them (schema id in the low 16 bits, template id in the high 16 bits), for
+     * one 32-bit write at {@link #EVENT_SCHEMA_ID_OFFSET}.
+     *
+     * @param payload       buffer holding the message.
+     * @param payloadOffset of its message header.
+     * @return schema id | template id &lt;&lt; 16.
+     */
+    public static int eventIds(final DirectBuffer payload, final int payloadOffset)
+    {
+        // message header: templateId at +2, schemaId at +4 (little endian): swap the two halves.
+        return Integer.rotateLeft(
+            payload.getInt(payloadOffset + MessageHeaderDecoder.templateIdEncodingOffset(), BYTE_ORDER), 16);
+    }
+
+    /**
      * Write an envelope without follow-ups around a pre-encoded payload. Allocation free.
      *
      * @param dst           buffer to write into.
@@ -177,18 +201,45 @@ public final class EnvelopeLayout
         final int payloadOffset,
         final int payloadLength)
     {
-        dst.putShort(offset + MessageHeaderEncoder.blockLengthEncodingOffset(), (short)BLOCK_LENGTH, BYTE_ORDER);
-        dst.putShort(offset + MessageHeaderEncoder.templateIdEncodingOffset(), (short)ENVELOPE_TEMPLATE_ID, BYTE_ORDER);
-        dst.putShort(offset + MessageHeaderEncoder.schemaIdEncodingOffset(), (short)ENGINE_SCHEMA_ID, BYTE_ORDER);
-        dst.putShort(offset + MessageHeaderEncoder.versionEncodingOffset(), (short)EnvelopeEncoder.SCHEMA_VERSION,
-            BYTE_ORDER);
-        dst.putShort(offset + DESTINATION_OFFSET, (short)destination, BYTE_ORDER);
-        dst.putShort(offset + SOURCE_OFFSET, (short)source, BYTE_ORDER);
-        dst.putShort(offset + EVENT_SCHEMA_ID_OFFSET,
-            payload.getShort(payloadOffset + MessageHeaderDecoder.schemaIdEncodingOffset(), BYTE_ORDER), BYTE_ORDER);
-        dst.putShort(offset + EVENT_TEMPLATE_ID_OFFSET,
-            payload.getShort(payloadOffset + MessageHeaderDecoder.templateIdEncodingOffset(), BYTE_ORDER),
-            BYTE_ORDER);
+        dst.putLong(offset, HEADER_WORD, BYTE_ORDER);
+        dst.putInt(offset + DESTINATION_OFFSET, (destination & 0xFFFF) | (source << 16), BYTE_ORDER);
+        dst.putInt(offset + EVENT_SCHEMA_ID_OFFSET, eventIds(payload, payloadOffset), BYTE_ORDER);
+        dst.putInt(offset + PAYLOAD_LENGTH_OFFSET, payloadLength, BYTE_ORDER);
+        dst.putBytes(offset + PAYLOAD_OFFSET, payload, payloadOffset, payloadLength);
+        dst.putInt(offset + PAYLOAD_OFFSET + payloadLength, 0, BYTE_ORDER);
+        return OVERHEAD + payloadLength;
+    }
+
+    /**
+     * {@link #write(MutableDirectBuffer, int, int, int, DirectBuffer, int, int)} for a payload whose message
+     * header the caller has already read as one little-endian long: the envelope's block is one wide write.
+     *
+     * @param dst           buffer to write into.
+     * @param offset        where the envelope starts.
+     * @param destination   module id.
+     * @param source        module id of the emitter.
+     * @param payloadHeader the payload's message header as a long (blockLength, templateId, schemaId, version).
+     * @param payload       buffer holding one SBE message with its header.
+     * @param payloadOffset of the payload.
+     * @param payloadLength of the payload.
+     * @return length of the envelope written.
+     */
+    public static int write(
+        final MutableDirectBuffer dst,
+        final int offset,
+        final int destination,
+        final int source,
+        final long payloadHeader,
+        final DirectBuffer payload,
+        final int payloadOffset,
+        final int payloadLength)
+    {
+        final long block = (destination & 0xFFFFL) |
+            ((source & 0xFFFFL) << 16) |
+            (payloadHeader & 0xFFFF_0000_0000L) |
+            ((payloadHeader & 0xFFFF_0000L) << 32);
+        dst.putLong(offset, HEADER_WORD, BYTE_ORDER);
+        dst.putLong(offset + DESTINATION_OFFSET, block, BYTE_ORDER);
         dst.putInt(offset + PAYLOAD_LENGTH_OFFSET, payloadLength, BYTE_ORDER);
         dst.putBytes(offset + PAYLOAD_OFFSET, payload, payloadOffset, payloadLength);
         dst.putInt(offset + PAYLOAD_OFFSET + payloadLength, 0, BYTE_ORDER);

@@ -72,6 +72,74 @@ public final class EnvelopeValidator
         return validate(buffer, offset, length, moduleCount, 0);
     }
 
+    /**
+     * Validate an envelope just written by the engine's own writer ({@code EventBuilder} or
+     * {@link EnvelopeLayout#write}) at the point of emission. An envelope without follow-ups in this version's
+     * layout needs only its payload checked ({@link #validatePayloadHeader}) and its destination; anything else
+     * (follow-ups, another layout) gets the full {@link #validate}. The result is the same as {@link #validate}'s
+     * for every envelope such a writer can produce, at a fraction of the cost.
+     *
+     * @param buffer      holding the envelope.
+     * @param offset      of its message header.
+     * @param length      bytes the envelope occupies.
+     * @param moduleCount number of modules in the node; destinations must be below it.
+     * @return {@link Result#OK} or the first problem found.
+     */
+    public Result validateBuilt(final DirectBuffer buffer, final int offset, final int length, final int moduleCount)
+    {
+        if (length >= EnvelopeLayout.OVERHEAD + HEADER_LENGTH && offset >= 0 && offset + length <= buffer.capacity() &&
+            buffer.getLong(offset, BYTE_ORDER) == EnvelopeLayout.HEADER_WORD)
+        {
+            final int payloadLength = buffer.getInt(offset + EnvelopeLayout.PAYLOAD_LENGTH_OFFSET, BYTE_ORDER);
+            if (payloadLength == length - EnvelopeLayout.OVERHEAD &&
+                buffer.getInt(offset + EnvelopeLayout.PAYLOAD_OFFSET + payloadLength, BYTE_ORDER) == 0 &&
+                EnvelopeLayout.destination(buffer, offset) < moduleCount &&
+                buffer.getInt(offset + EnvelopeLayout.EVENT_SCHEMA_ID_OFFSET, BYTE_ORDER) ==
+                EnvelopeLayout.eventIds(buffer, offset + EnvelopeLayout.PAYLOAD_OFFSET))
+            {
+                return validatePayloadHeader(buffer, offset + EnvelopeLayout.PAYLOAD_OFFSET, payloadLength);
+            }
+        }
+        return validate(buffer, offset, length, moduleCount, 0);
+    }
+
+    /**
+     * Validate an event payload on its own (before an envelope is written around it): it must hold a message
+     * header whose block fits in the payload, and its schema and template must be known.
+     *
+     * @param buffer        holding the payload.
+     * @param payloadOffset of its message header.
+     * @param payloadLength of the payload including its header.
+     * @return {@link Result#OK}, {@link Result#BAD_PAYLOAD_HEADER}, {@link Result#UNKNOWN_SCHEMA} or
+     * {@link Result#UNKNOWN_TEMPLATE}.
+     */
+    public Result validatePayloadHeader(final DirectBuffer buffer, final int payloadOffset, final int payloadLength)
+    {
+        if (payloadLength < HEADER_LENGTH)
+        {
+            return Result.BAD_PAYLOAD_HEADER;
+        }
+        return validatePayloadHeader(buffer.getLong(payloadOffset, BYTE_ORDER), payloadLength);
+    }
+
+    /**
+     * {@link #validatePayloadHeader(DirectBuffer, int, int)} for a payload whose message header the caller has
+     * already read as one little-endian long (blockLength, templateId, schemaId, version).
+     *
+     * @param header        the payload's message header as a long.
+     * @param payloadLength of the payload including its header (at least {@link EnvelopeLayout#HEADER_LENGTH}).
+     * @return {@link Result#OK}, {@link Result#BAD_PAYLOAD_HEADER}, {@link Result#UNKNOWN_SCHEMA} or
+     * {@link Result#UNKNOWN_TEMPLATE}.
+     */
+    public Result validatePayloadHeader(final long header, final int payloadLength)
+    {
+        if (payloadLength < HEADER_LENGTH || ((int)header & 0xFFFF) > payloadLength - HEADER_LENGTH)
+        {
+            return Result.BAD_PAYLOAD_HEADER;
+        }
+        return checkKnown((int)(header >>> 32) & 0xFFFF, (int)(header >>> 16) & 0xFFFF);
+    }
+
     private Result validate(
         final DirectBuffer buffer, final int offset, final int length, final int moduleCount, final int depth)
     {
@@ -183,6 +251,11 @@ public final class EnvelopeValidator
         {
             return Result.BAD_PAYLOAD_HEADER;
         }
+        return checkKnown(schemaId, templateId);
+    }
+
+    private Result checkKnown(final int schemaId, final int templateId)
+    {
         String[] templateNames = cachedTemplateNames;
         if (schemaId != cachedSchemaId)
         {

@@ -22,13 +22,18 @@ public final class Event
     private DirectBuffer buffer;
     private int offset;
     private int length;
+    private int destination;
+    private int source;
+    private int schemaId;
+    private int templateId;
     private int payloadOffset;
     private int payloadLength;
     private int followUpsOffset;
     private int followUpsLength;
 
     /**
-     * Wrap a validated envelope.
+     * Wrap a validated envelope (one whose length is exactly header + block + payload + follow-ups, as
+     * {@link io.jmir.codecs.EnvelopeValidator} checks).
      *
      * @param buffer holding the envelope.
      * @param offset of its message header.
@@ -40,12 +45,20 @@ public final class Event
         this.buffer = buffer;
         this.offset = offset;
         this.length = length;
-        final int payloadLengthOffset = EnvelopeLayout.payloadLengthOffset(buffer, offset);
+        // Two wide reads for the header and the block: (blockLength, templateId, schemaId, version) and
+        // (destination, source, eventSchemaId, eventTemplateId); the ids are kept so accessors do not read again.
+        final int blockLength = (int)buffer.getLong(offset, BYTE_ORDER) & 0xFFFF;
+        final long ids = buffer.getLong(offset + EnvelopeLayout.DESTINATION_OFFSET, BYTE_ORDER);
+        destination = (int)ids & 0xFFFF;
+        source = (int)(ids >>> 16) & 0xFFFF;
+        schemaId = (int)(ids >>> 32) & 0xFFFF;
+        templateId = (int)(ids >>> 48);
+        final int payloadLengthOffset = offset + HEADER_LENGTH + blockLength;
         payloadLength = buffer.getInt(payloadLengthOffset, BYTE_ORDER);
         payloadOffset = payloadLengthOffset + LENGTH_PREFIX;
-        final int followUpsLengthOffset = payloadOffset + payloadLength;
-        followUpsLength = buffer.getInt(followUpsLengthOffset, BYTE_ORDER);
-        followUpsOffset = followUpsLengthOffset + LENGTH_PREFIX;
+        // A validated envelope's follow-ups fill it to its end: no dependent read of the follow-ups length.
+        followUpsOffset = payloadOffset + payloadLength + LENGTH_PREFIX;
+        followUpsLength = offset + length - followUpsOffset;
         return this;
     }
 
@@ -54,7 +67,7 @@ public final class Event
      */
     public int destination()
     {
-        return EnvelopeLayout.destination(buffer, offset);
+        return destination;
     }
 
     /**
@@ -63,7 +76,7 @@ public final class Event
      */
     public int source()
     {
-        return EnvelopeLayout.source(buffer, offset);
+        return source;
     }
 
     /**
@@ -71,7 +84,7 @@ public final class Event
      */
     public int schemaId()
     {
-        return EnvelopeLayout.eventSchemaId(buffer, offset);
+        return schemaId;
     }
 
     /**
@@ -79,7 +92,7 @@ public final class Event
      */
     public int templateId()
     {
-        return EnvelopeLayout.eventTemplateId(buffer, offset);
+        return templateId;
     }
 
     /**
@@ -172,7 +185,9 @@ public final class Event
      */
     public <T extends MessageDecoderFlyweight> T decode(final T decoder)
     {
-        decoder.wrap(buffer, bodyOffset(), blockLength(), version());
+        // one wide read of the payload's message header: blockLength at +0, version at +6
+        final long header = buffer.getLong(payloadOffset, BYTE_ORDER);
+        decoder.wrap(buffer, payloadOffset + HEADER_LENGTH, (int)header & 0xFFFF, (int)(header >>> 48));
         return decoder;
     }
 }

@@ -1,8 +1,6 @@
 package io.jmir.engine;
 
 import io.jmir.codecs.EnvelopeLayout;
-import io.jmir.codecs.engine.MessageHeaderDecoder;
-import io.jmir.codecs.engine.MessageHeaderEncoder;
 import io.jmir.engine.internal.EventSink;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.sbe.MessageEncoderFlyweight;
@@ -33,7 +31,6 @@ public final class EventBuilder
     /** Deepest follow-up nesting. */
     public static final int MAX_DEPTH = 32;
 
-    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final int[] envelopeStarts = new int[MAX_DEPTH + 1];
     private final int[] payloadEnds = new int[MAX_DEPTH + 1];
     private EventSink sink;
@@ -141,10 +138,7 @@ public final class EventBuilder
             throw new EventTooLargeException(length + EnvelopeLayout.OVERHEAD, limit - envelopeStarts[0]);
         }
         buffer.putInt(start + EnvelopeLayout.PAYLOAD_LENGTH_OFFSET, length, BYTE_ORDER);
-        buffer.putShort(start + EnvelopeLayout.EVENT_SCHEMA_ID_OFFSET,
-            buffer.getShort(payloadOffset + MessageHeaderDecoder.schemaIdEncodingOffset(), BYTE_ORDER), BYTE_ORDER);
-        buffer.putShort(start + EnvelopeLayout.EVENT_TEMPLATE_ID_OFFSET,
-            buffer.getShort(payloadOffset + MessageHeaderDecoder.templateIdEncodingOffset(), BYTE_ORDER),
+        buffer.putInt(start + EnvelopeLayout.EVENT_SCHEMA_ID_OFFSET, EnvelopeLayout.eventIds(buffer, payloadOffset),
             BYTE_ORDER);
         buffer.putInt(payloadEnd, 0, BYTE_ORDER);
         payloadEnds[depth] = payloadEnd;
@@ -256,15 +250,10 @@ public final class EventBuilder
         depth++;
         envelopeStarts[depth] = start;
         payloadEnds[depth] = 0;
-        headerEncoder.wrap(buffer, start)
-            .blockLength(EnvelopeLayout.BLOCK_LENGTH)
-            .templateId(EnvelopeLayout.ENVELOPE_TEMPLATE_ID)
-            .schemaId(EnvelopeLayout.ENGINE_SCHEMA_ID)
-            .version(io.jmir.codecs.engine.EnvelopeEncoder.SCHEMA_VERSION);
-        buffer.putShort(start + EnvelopeLayout.DESTINATION_OFFSET, (short)destination, BYTE_ORDER);
-        buffer.putShort(start + EnvelopeLayout.SOURCE_OFFSET, (short)source, BYTE_ORDER);
-        buffer.putShort(start + EnvelopeLayout.EVENT_SCHEMA_ID_OFFSET, (short)0, BYTE_ORDER);
-        buffer.putShort(start + EnvelopeLayout.EVENT_TEMPLATE_ID_OFFSET, (short)0, BYTE_ORDER);
+        // Header and block in two wide writes; the event type is written by payload(...), which every event needs.
+        buffer.putLong(start, EnvelopeLayout.HEADER_WORD, BYTE_ORDER);
+        final long ids = (destination & 0xFFFFL) | ((source & 0xFFFFL) << 16);
+        buffer.putLong(start + EnvelopeLayout.DESTINATION_OFFSET, ids, BYTE_ORDER);
         cursor = start + EnvelopeLayout.PAYLOAD_OFFSET;
     }
 
@@ -275,7 +264,11 @@ public final class EventBuilder
         {
             throw new IllegalStateException("event has no payload: call payload(...) before end()/commit()");
         }
-        buffer.putInt(payloadEnd, cursor - payloadEnd - LENGTH_PREFIX, BYTE_ORDER);
+        final int followUpsLength = cursor - payloadEnd - LENGTH_PREFIX;
+        if (followUpsLength != 0)
+        {
+            buffer.putInt(payloadEnd, followUpsLength, BYTE_ORDER);
+        }
         depth--;
     }
 

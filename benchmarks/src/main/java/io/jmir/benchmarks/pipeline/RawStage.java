@@ -5,8 +5,11 @@ import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
 import io.jmir.codecs.engine.MessageHeaderDecoder;
 import io.jmir.codecs.engine.TickDecoder;
+import org.agrona.BufferUtil;
 
 import java.nio.ByteBuffer;
+
+import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
 
 /**
  * One stage of the raw Disruptor baseline: a single-producer ring of pre-allocated slots and its poller (the
@@ -38,7 +41,8 @@ final class RawStage implements EventPoller.Handler<RawSlot>
         final TailCounter tail)
     {
         this.work = work;
-        final ByteBuffer memory = ByteBuffer.allocateDirect(ringSize * slotCapacity);
+        // Cache-line aligned, as the pipeline runtime's rings.
+        final ByteBuffer memory = BufferUtil.allocateDirectAligned(ringSize * slotCapacity, CACHE_LINE_LENGTH);
         final int[] offset = {0};
         this.ring = RingBuffer.createSingleProducer(
             () ->

@@ -42,13 +42,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *             SendMessage -> AeronNet(0) --UDP--> AeronNet(1).doWork -> MessageReceived (counted)
  *                          (frame + HMAC)          (verify HMAC + copy)
  *   baseline: ExclusivePublication.offer --UDP--> Subscription.poll (counted)
+ *   aeronHmac: HMAC + offer             --UDP--> poll + copy + verify HMAC (counted)
  * </pre>
  * Both go through one SHARED embedded media driver (backoff idle strategy, the transport's default) and are paced
  * by the same in-flight window (bytes), so neither runs into Aeron back-pressure (where the net module would drop
  * after bounded retries). {@code jmir} ends the batch after every message (one frame, one MAC per message: the
  * worst case); {@code jmirBatch16} ends it after 16 messages, as a pipeline stage draining 16 events from its ring
- * would (one frame, one MAC per 16 messages). The reported figure is {@code messages}: messages delivered per
- * second.
+ * would (one frame, one MAC per 16 messages). {@code aeron} is raw Aeron without authentication; {@code aeronHmac}
+ * is raw Aeron doing the authentication work the issue requires of every frame (an HMAC-SHA256 computed at the
+ * sender and verified at the receiver per offer, the same JDK digest as the net module), the fair baseline for
+ * one-message frames. The reported figure is {@code messages}: messages delivered per second.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -94,6 +97,18 @@ public class OneToOneUdpThroughputBenchmark
         long window;
         final AtomicLong jmirReceived = new AtomicLong();
         final AtomicLong rawReceived = new AtomicLong();
+        ExclusivePublication macPublication;
+        Subscription macSubscription;
+        BaselineHmac sendMac;
+        BaselineHmac receiveMac;
+        byte[] macFrame;
+        UnsafeBuffer macFrameBuffer;
+        byte[] macReceived;
+        FragmentHandler macCounter;
+        long macReceivedLocal;
+        long macSent;
+        long macFailures;
+        final AtomicLong macReceivedShared = new AtomicLong();
 
         @Setup(Level.Trial)
         public void setUp()
@@ -106,7 +121,7 @@ public class OneToOneUdpThroughputBenchmark
                 .sharedIdleStrategy(new BackoffIdleStrategy())
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true));
-            final int[] ports = BenchmarkSupport.freeUdpPorts(3);
+            final int[] ports = BenchmarkSupport.freeUdpPorts(4);
             final byte[] secret = new byte[32];
             ThreadLocalRandom.current().nextBytes(secret);
             sender = launch(0, ports, secret, driverDir);
@@ -124,8 +139,28 @@ public class OneToOneUdpThroughputBenchmark
             counter = (buffer, offset, length, header) -> rawReceivedLocal++;
             window = Math.max(16, WINDOW_BYTES / (size + 96));
 
+            final String macChannel = new ChannelUriStringBuilder().media("udp")
+                .endpoint(BenchmarkSupport.LOOPBACK + ":" + ports[3]).termLength(TERM_LENGTH).build();
+            macSubscription = aeron.addSubscription(macChannel, STREAM_ID);
+            macPublication = aeron.addExclusivePublication(macChannel, STREAM_ID);
+            sendMac = new BaselineHmac(secret);
+            receiveMac = new BaselineHmac(secret);
+            macFrame = new byte[size + BaselineHmac.MAC_LENGTH];
+            macFrameBuffer = new UnsafeBuffer(macFrame);
+            macReceived = new byte[size + BaselineHmac.MAC_LENGTH];
+            macCounter = (buffer, offset, length, header) ->
+            {
+                final int messageLength = length - BaselineHmac.MAC_LENGTH;
+                buffer.getBytes(offset, macReceived, 0, length);
+                if (messageLength < 0 || !receiveMac.verify(macReceived, 0, messageLength, macReceived, messageLength))
+                {
+                    macFailures++;
+                }
+                macReceivedLocal++;
+            };
+
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!sender.isConnected(1) || !publication.isConnected())
+            while (!sender.isConnected(1) || !publication.isConnected() || !macPublication.isConnected())
             {
                 if (System.nanoTime() > deadline)
                 {
@@ -133,6 +168,7 @@ public class OneToOneUdpThroughputBenchmark
                 }
                 receiver.doWork(0, receiveEmitter);
                 subscription.poll(counter, 16);
+                macSubscription.poll(macCounter, 16);
                 Thread.yield();
             }
         }
@@ -155,6 +191,10 @@ public class OneToOneUdpThroughputBenchmark
         public void tearDown()
         {
             System.err.println("jmir sender: " + sender.counters() + "\njmir receiver: " + receiver.counters());
+            if (macFailures != 0)
+            {
+                throw new IllegalStateException(macFailures + " baseline frames failed MAC verification");
+            }
             CloseHelper.quietCloseAll(sender, receiver, aeron, driver);
             IoUtil.delete(dirBase, true);
         }
@@ -267,5 +307,51 @@ public class OneToOneUdpThroughputBenchmark
         final long after = udp.rawReceivedLocal;
         delivered.messages += after - before;
         udp.rawReceived.lazySet(after);
+    }
+
+    /**
+     * Raw Aeron with the same authentication work as the net module: the sender computes an HMAC-SHA256 over each
+     * message and appends it (one MAC per offer, like the net module with one message per batch), the receiver
+     * copies the fragment out and verifies the MAC. Same window and sizes as {@link #aeronSend}.
+     *
+     * @param udp the shared set-up.
+     */
+    @Benchmark
+    @Group("aeronHmac")
+    @GroupThreads(1)
+    public void aeronHmacSend(final Udp udp)
+    {
+        if (udp.macSent - udp.macReceivedShared.get() < udp.window)
+        {
+            udp.macFrameBuffer.putBytes(0, udp.message, 0, udp.size);
+            udp.sendMac.compute(udp.macFrame, 0, udp.size, udp.macFrame, udp.size);
+            if (udp.macPublication.offer(udp.macFrameBuffer, 0, udp.size + BaselineHmac.MAC_LENGTH) > 0)
+            {
+                udp.macSent++;
+                return;
+            }
+        }
+        Thread.yield();
+    }
+
+    /**
+     * Receiving side of {@link #aeronHmacSend}: poll, verify each MAC, count.
+     *
+     * @param udp       the shared set-up.
+     * @param delivered messages counted.
+     */
+    @Benchmark
+    @Group("aeronHmac")
+    @GroupThreads(1)
+    public void aeronHmacReceive(final Udp udp, final Delivered delivered)
+    {
+        final long before = udp.macReceivedLocal;
+        if (udp.macSubscription.poll(udp.macCounter, 256) == 0)
+        {
+            Thread.yield();
+        }
+        final long after = udp.macReceivedLocal;
+        delivered.messages += after - before;
+        udp.macReceivedShared.lazySet(after);
     }
 }

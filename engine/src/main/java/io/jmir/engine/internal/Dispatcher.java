@@ -13,7 +13,8 @@ import io.jmir.engine.NodeDefinition;
 import org.agrona.DirectBuffer;
 
 /**
- * Delivers events to modules the same way in every runtime: validate, skip failed modules, call the module,
+ * Delivers events to modules the same way in every runtime: validate (here, or where the runtime's queues are
+ * filled), skip failed modules, call the module,
  * turn a throw into a {@link ModuleFailure}, hand follow-ups to the runtime. Internal API.
  * <p>
  * <b>Threading:</b> one instance per thread that dispatches (a stage, or the simulation); not thread safe.
@@ -54,8 +55,11 @@ public final class Dispatcher
     private final FailureListener failureListener;
     private final int moduleCount;
     private final EventInterceptor interceptor;
+    private final boolean validateOnDispatch;
 
     /**
+     * A dispatcher that validates every envelope before delivering it.
+     *
      * @param definition      of the node.
      * @param counters        to count anomalies in.
      * @param failureListener told about module failures.
@@ -63,6 +67,24 @@ public final class Dispatcher
     public Dispatcher(
         final NodeDefinition definition, final NodeCounters counters, final FailureListener failureListener)
     {
+        this(definition, counters, failureListener, true);
+    }
+
+    /**
+     * @param definition         of the node.
+     * @param counters           to count anomalies in.
+     * @param failureListener    told about module failures.
+     * @param validateOnDispatch true to validate every envelope before delivering it; false only for a runtime
+     *                           that validates every envelope where it enters its queues (at emission, submission
+     *                           and from the network), so that nothing unvalidated can reach a dispatch.
+     */
+    public Dispatcher(
+        final NodeDefinition definition,
+        final NodeCounters counters,
+        final FailureListener failureListener,
+        final boolean validateOnDispatch)
+    {
+        this.validateOnDispatch = validateOnDispatch;
         this.definition = definition;
         this.validator = new EnvelopeValidator(definition.schemas());
         this.counters = counters;
@@ -94,11 +116,14 @@ public final class Dispatcher
         final FollowUpTarget followUps,
         final long nowNs)
     {
-        final EnvelopeValidator.Result result = validator.validate(buffer, offset, length, moduleCount);
-        if (result != EnvelopeValidator.Result.OK)
+        if (validateOnDispatch)
         {
-            counters.malformed(result);
-            return false;
+            final EnvelopeValidator.Result result = validator.validate(buffer, offset, length, moduleCount);
+            if (result != EnvelopeValidator.Result.OK)
+            {
+                counters.malformed(result);
+                return false;
+            }
         }
         if (host.failed())
         {

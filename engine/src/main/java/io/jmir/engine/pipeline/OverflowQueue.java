@@ -47,6 +47,14 @@ final class OverflowQueue
         return view;
     }
 
+    /**
+     * @return the view handed out by the last {@link #claim(int)}.
+     */
+    MutableDirectBuffer claimed()
+    {
+        return view;
+    }
+
     void commit(final int offset, final int length)
     {
         if (offset != 0)

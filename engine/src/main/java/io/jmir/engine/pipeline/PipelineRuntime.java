@@ -80,10 +80,11 @@ public final class PipelineRuntime
         this.epochOffsetNs = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
         final int moduleCount = definition.moduleCount();
         stages = new Stage[moduleCount];
+        final boolean singleProducer = threadPlans.size() == 1;
         for (int id = 0; id < moduleCount; id++)
         {
             final ModuleHost host = new ModuleHost(id, definition.moduleNames().get(id), definition.module(id));
-            stages[id] = new Stage(id, host, ringSizes[id], slotCapacities[id], maxBatch);
+            stages[id] = new Stage(id, host, ringSizes[id], slotCapacities[id], maxBatch, singleProducer);
         }
         threads = new StageThread[threadPlans.size()];
         for (int t = 0; t < threads.length; t++)
@@ -97,10 +98,13 @@ public final class PipelineRuntime
             }
             threads[t] = new StageThread("jmir-node" + definition.nodeId() + "-" + plan.name(), plan.idleMode(),
                 plan.cpu(), owned, this, pollIntervalNs);
-            final Dispatcher dispatcher = new Dispatcher(definition, counters, this::onModuleFailure);
+            // Everything in a ring was validated where it entered (StageEmitter at emission, submit): no second pass.
+            final Dispatcher dispatcher = new Dispatcher(definition, counters, this::onModuleFailure, false);
             for (final Stage stage : owned)
             {
-                stage.bind(dispatcher, new StageEmitter(stages, stage.moduleId, counters, overflowBytes), threads[t]);
+                stage.bind(dispatcher,
+                    new StageEmitter(stages, stage.moduleId, counters, overflowBytes, definition.schemas()),
+                    threads[t]);
             }
         }
         terminated = new CountDownLatch(threads.length);
@@ -154,26 +158,27 @@ public final class PipelineRuntime
             return reject();
         }
         final Stage stage = stages[destination];
-        if (length + EnvelopeLayout.OVERHEAD > stage.slotCapacity || stage.host.failed() || !knownType(payload, offset))
+        if (length + EnvelopeLayout.OVERHEAD > stage.slotCapacity || stage.host.failed() ||
+            !knownType(payload, offset, length))
         {
             return reject();
         }
         if (recovering || overflowBytes.get() > overflowLimitBytes ||
-            stage.ring.remainingCapacity() <= stage.submitHeadroom)
+            (stage.submitHeadroom > 0 && stage.inbox.remainingCapacity() <= stage.submitHeadroom))
         {
             counters.increment(NodeCounters.Counter.SUBMIT_BACK_PRESSURED);
             return SubmitResult.BACK_PRESSURED;
         }
-        final long sequence = stage.tryClaim();
+        final long sequence = stage.tryClaimInbox();
         if (sequence < 0)
         {
             counters.increment(NodeCounters.Counter.SUBMIT_BACK_PRESSURED);
             return SubmitResult.BACK_PRESSURED;
         }
-        final Slot slot = stage.ring.get(sequence);
+        final Slot slot = stage.inbox.get(sequence);
         slot.length = EnvelopeLayout.write(
             slot.buffer, 0, destination, EventBuilder.EXTERNAL_SOURCE, payload, offset, length);
-        stage.publish(sequence);
+        stage.publishInbox(sequence);
         return SubmitResult.ACCEPTED;
     }
 
@@ -306,13 +311,17 @@ public final class PipelineRuntime
         failureHandler.accept(moduleFailure);
     }
 
-    private boolean knownType(final DirectBuffer payload, final int offset)
+    private boolean knownType(final DirectBuffer payload, final int offset, final int length)
     {
         final int schemaId = payload.getShort(offset + MessageHeaderDecoder.schemaIdEncodingOffset(), BYTE_ORDER) &
             0xFFFF;
         final int templateId =
             payload.getShort(offset + MessageHeaderDecoder.templateIdEncodingOffset(), BYTE_ORDER) & 0xFFFF;
-        return definition.schemas().isKnownTemplate(schemaId, templateId);
+        final int blockLength =
+            payload.getShort(offset + MessageHeaderDecoder.blockLengthEncodingOffset(), BYTE_ORDER) & 0xFFFF;
+        // What the dispatcher would otherwise check at the stage: the root block fits, the type is known.
+        return blockLength <= length - EnvelopeLayout.HEADER_LENGTH &&
+            definition.schemas().isKnownTemplate(schemaId, templateId);
     }
 
     private SubmitResult reject()

@@ -1,33 +1,47 @@
 package io.jmir.engine.pipeline;
 
 import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.EventFactory;
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
+import io.jmir.engine.EventBuilder;
 import io.jmir.engine.Module;
 import io.jmir.engine.internal.Dispatcher;
 import io.jmir.engine.internal.ModuleHost;
+import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 
 import java.nio.ByteBuffer;
 
+import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
+
 /**
- * One module in the pipeline runtime: its Disruptor ring of pre-allocated slots (multi-producer), the poller
- * its thread drains, and the emitter it emits through. Internal API.
+ * One module in the pipeline runtime: its Disruptor ring of pre-allocated slots, the poller its thread drains,
+ * and the emitter it emits through. Internal API.
  * <p>
- * <b>Threading:</b> producers on any thread claim/publish into the ring; everything else runs on the stage's
- * owning {@link StageThread}.
+ * <b>Rings:</b> when the node runs several stage threads, the ring is multi-producer and also takes submissions
+ * ({@link #inbox} is the ring itself). When the thread plan has a single stage thread, every internal emit comes
+ * from that thread (or from the launching thread before it starts: Init and recovery), so the ring is
+ * single-producer (no CAS per claim, no availability flags per slot) and submissions from other threads go
+ * through a separate multi-producer inbox ring of half the size, drained by the same thread.
+ * <p>
+ * <b>Threading:</b> producers on any thread claim/publish into the inbox; into {@link #ring} only the stage
+ * threads (one thread, for a single-producer ring); everything else runs on the stage's owning
+ * {@link StageThread}.
  */
 final class Stage implements EventPoller.Handler<Slot>
 {
     final int moduleId;
     final ModuleHost host;
     final RingBuffer<Slot> ring;
+    final RingBuffer<Slot> inbox;
     final int ringSize;
     final int slotCapacity;
     final int submitHeadroom;
     private final EventPoller<Slot> poller;
+    private final EventPoller<Slot> inboxPoller;
     private final int maxBatch;
     private final boolean active;
     private final ExpandableArrayBuffer held = new ExpandableArrayBuffer(0);
@@ -35,42 +49,70 @@ final class Stage implements EventPoller.Handler<Slot>
     private int heldLength;
     private Dispatcher dispatcher;
     private StageEmitter emitter;
+    private EventBuilder builder;
+    private Dispatcher.FollowUpTarget followUpTarget;
     private StageThread owner;
     private int batchCount;
     private long batchNowNs;
 
-    Stage(final int moduleId, final ModuleHost host, final int ringSize, final int slotCapacity, final int maxBatch)
+    Stage(
+        final int moduleId,
+        final ModuleHost host,
+        final int ringSize,
+        final int slotCapacity,
+        final int maxBatch,
+        final boolean singleProducer)
     {
         this.moduleId = moduleId;
         this.host = host;
         this.ringSize = ringSize;
         this.slotCapacity = slotCapacity;
         this.maxBatch = maxBatch;
-        this.submitHeadroom = Math.max(1, ringSize / 4);
-        final ByteBuffer memory = ByteBuffer.allocateDirect(ringSize * slotCapacity);
+        this.ring = newRing(ringSize, slotCapacity, singleProducer);
+        this.poller = ring.newPoller();
+        ring.addGatingSequences(poller.getSequence());
+        if (singleProducer)
+        {
+            this.inbox = newRing(Math.max(2, ringSize / 2), slotCapacity, false);
+            this.inboxPoller = inbox.newPoller();
+            inbox.addGatingSequences(inboxPoller.getSequence());
+            this.submitHeadroom = 0;
+        }
+        else
+        {
+            this.inbox = ring;
+            this.inboxPoller = null;
+            this.submitHeadroom = Math.max(1, ringSize / 4);
+        }
+        final Module module = host.module();
+        this.active = module.nextDeadlineNs() != Long.MAX_VALUE || overridesDoWork(module);
+    }
+
+    private static RingBuffer<Slot> newRing(final int size, final int slotCapacity, final boolean singleProducer)
+    {
+        // Cache-line aligned, so that an envelope at the start of a slot shares as few lines as possible.
+        final ByteBuffer memory = BufferUtil.allocateDirectAligned(size * slotCapacity, CACHE_LINE_LENGTH);
         final int[] next = {0};
+        final EventFactory<Slot> factory = () ->
+        {
+            final Slot slot = new Slot(memory, next[0], slotCapacity);
+            next[0] += slotCapacity;
+            return slot;
+        };
         // Never waited on (the stage thread polls and parks itself, StageThread.signal() wakes it), so take a
         // strategy whose signalAllWhenBlocking() is a no-op: the default BlockingWaitStrategy locks a monitor
         // and calls notifyAll() on every publish.
-        this.ring = RingBuffer.createMultiProducer(
-            () ->
-            {
-                final Slot slot = new Slot(memory, next[0], slotCapacity);
-                next[0] += slotCapacity;
-                return slot;
-            },
-            ringSize,
-            new BusySpinWaitStrategy());
-        this.poller = ring.newPoller();
-        ring.addGatingSequences(poller.getSequence());
-        final Module module = host.module();
-        this.active = module.nextDeadlineNs() != Long.MAX_VALUE || overridesDoWork(module);
+        return singleProducer ?
+            RingBuffer.createSingleProducer(factory, size, new BusySpinWaitStrategy()) :
+            RingBuffer.createMultiProducer(factory, size, new BusySpinWaitStrategy());
     }
 
     void bind(final Dispatcher dispatcher, final StageEmitter emitter, final StageThread owner)
     {
         this.dispatcher = dispatcher;
         this.emitter = emitter;
+        this.builder = emitter.builder();
+        this.followUpTarget = host.holdsFollowUps() ? holdTarget : emitter;
         this.owner = owner;
     }
 
@@ -102,9 +144,28 @@ final class Stage implements EventPoller.Handler<Slot>
         owner.signal();
     }
 
+    long tryClaimInbox()
+    {
+        try
+        {
+            return inbox.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return -1;
+        }
+    }
+
+    void publishInbox(final long sequence)
+    {
+        inbox.publish(sequence);
+        owner.signal();
+    }
+
     boolean hasPending()
     {
-        return ring.getCursor() > poller.getSequence().get();
+        return ring.getCursor() > poller.getSequence().get() ||
+            (inboxPoller != null && inbox.getCursor() > inboxPoller.getSequence().get());
     }
 
     boolean isActive()
@@ -121,17 +182,26 @@ final class Stage implements EventPoller.Handler<Slot>
         int work = emitter.drainOverflow();
         batchCount = 0;
         batchNowNs = epochNs;
+        int dispatched = 0;
         try
         {
             poller.poll(this);
+            if (inboxPoller != null)
+            {
+                // Submissions get their own budget, so internal traffic cannot starve the edge (nor the reverse).
+                dispatched = batchCount;
+                batchCount = 0;
+                inboxPoller.poll(this);
+            }
         }
         catch (final Exception ex)
         {
             throw new IllegalStateException("stage '" + host.name() + "' poll failed", ex);
         }
-        if (batchCount > 0)
+        dispatched += batchCount;
+        if (dispatched > 0)
         {
-            work += batchCount;
+            work += dispatched;
             if (dispatcher.endOfBatch(host, emitter, emitter.builder()))
             {
                 releaseHeld();
@@ -154,8 +224,7 @@ final class Stage implements EventPoller.Handler<Slot>
         final int length = slot.length;
         if (length > 0)
         {
-            dispatcher.dispatch(host, slot.buffer, 0, length, emitter, emitter.builder(),
-                host.holdsFollowUps() ? holdTarget : emitter, batchNowNs);
+            dispatcher.dispatch(host, slot.buffer, 0, length, emitter, builder, followUpTarget, batchNowNs);
         }
         return ++batchCount < maxBatch;
     }

@@ -1,6 +1,8 @@
 package io.jmir.engine.pipeline;
 
 import io.jmir.codecs.EnvelopeLayout;
+import io.jmir.codecs.EnvelopeValidator;
+import io.jmir.codecs.SchemaRegistry;
 import io.jmir.engine.Emitter;
 import io.jmir.engine.EventBuilder;
 import io.jmir.engine.NodeCounters;
@@ -15,7 +17,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * straight into it, publishes. When the destination ring is full — or already has events of this stage
  * waiting — the event is encoded into this stage's overflow queue for that destination instead and forwarded in
  * order by {@link #drainOverflow()} at the start of every duty cycle. Emitting therefore never blocks, so
- * cycles of stages cannot deadlock; the node's edges refuse input while overflow exceeds its limit. Internal API.
+ * cycles of stages cannot deadlock; the node's edges refuse input while overflow exceeds its limit.
+ * <p>
+ * <b>Validation at emission:</b> every event is validated here, when it is committed (an unknown schema or
+ * template, a payload header that disagrees with its length, a bad follow-up list): a malformed one is counted
+ * ({@link NodeCounters#malformed}) and dropped, never published, and the emitting module keeps running. The
+ * receiving stage's dispatcher therefore does not validate again: everything in a ring was validated where it
+ * entered (here, or at {@link PipelineRuntime#submit}). Internal API.
  * <p>
  * <b>Threading:</b> used only by the owning stage thread (and by the launching thread before it starts).
  */
@@ -27,14 +35,20 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
     private final EventBuilder builder = new EventBuilder();
     private final NodeCounters counters;
     private final AtomicLong nodeOverflowBytes;
+    private final EnvelopeValidator validator;
     private int pendingQueues;
     private Stage claimStage;
     private long claimSequence = -1;
     private OverflowQueue claimQueue;
 
     StageEmitter(
-        final Stage[] stages, final int source, final NodeCounters counters, final AtomicLong nodeOverflowBytes)
+        final Stage[] stages,
+        final int source,
+        final NodeCounters counters,
+        final AtomicLong nodeOverflowBytes,
+        final SchemaRegistry schemas)
     {
+        this.validator = new EnvelopeValidator(schemas);
         this.stages = stages;
         this.overflow = new OverflowQueue[stages.length];
         this.source = source;
@@ -51,6 +65,43 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
     public EventBuilder event(final int destination)
     {
         return begin(destination, source);
+    }
+
+    /**
+     * Fast path of {@link Emitter#emit}: when the destination ring has a free slot and nothing of this stage
+     * waits in overflow for it, write the envelope around the copied payload straight into the slot (no builder
+     * state machine). Otherwise, and for payloads too large for a slot, the builder path gives the same result
+     * (overflow, or the usual too-large failure).
+     */
+    @Override
+    public void emit(final int destination, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (destination >= 0 && destination < stages.length && !builder.isOpen())
+        {
+            final Stage stage = stages[destination];
+            final OverflowQueue queue = overflow[destination];
+            if (length >= EnvelopeLayout.HEADER_LENGTH && length + EnvelopeLayout.OVERHEAD <= stage.slotCapacity &&
+                (queue == null || queue.isEmpty()))
+            {
+                final long header = buffer.getLong(offset, EnvelopeLayout.BYTE_ORDER);
+                final EnvelopeValidator.Result result = validator.validatePayloadHeader(header, length);
+                if (result != EnvelopeValidator.Result.OK)
+                {
+                    counters.malformed(result);
+                    return;
+                }
+                final long sequence = stage.tryClaim();
+                if (sequence >= 0)
+                {
+                    final Slot slot = stage.ring.get(sequence);
+                    slot.length =
+                        EnvelopeLayout.write(slot.buffer, 0, destination, source, header, buffer, offset, length);
+                    stage.publish(sequence);
+                    return;
+                }
+            }
+        }
+        Emitter.super.emit(destination, buffer, offset, length);
     }
 
     EventBuilder begin(final int destination, final int sourceId)
@@ -91,6 +142,13 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
         if (claimQueue == null)
         {
             final Slot slot = stage.ring.get(claimSequence);
+            final EnvelopeValidator.Result result = validator.validateBuilt(slot.buffer, offset, length, stages.length);
+            if (result != EnvelopeValidator.Result.OK)
+            {
+                counters.malformed(result);
+                abort();
+                return;
+            }
             if (offset != 0)
             {
                 slot.buffer.putBytes(0, slot.buffer, offset, length);
@@ -100,6 +158,14 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
         }
         else
         {
+            final EnvelopeValidator.Result result =
+                validator.validateBuilt(claimQueue.claimed(), offset, length, stages.length);
+            if (result != EnvelopeValidator.Result.OK)
+            {
+                counters.malformed(result);
+                abort();
+                return;
+            }
             enqueue(claimQueue);
             claimQueue.commit(offset, length);
             nodeOverflowBytes.addAndGet(length + 4);

@@ -4,6 +4,7 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.wire.Wire;
 import net.openhft.chronicle.wire.WireOut;
 import net.openhft.chronicle.wire.WireType;
+import org.agrona.MutableDirectBuffer;
 
 import java.util.function.Consumer;
 
@@ -41,6 +42,23 @@ public final class PreEncodedFields
     public void writeTo(final WireOut wire)
     {
         wire.bytes().write(bytes, 0L, length);
+    }
+
+    /**
+     * Copy the encoded fields into a buffer (to assemble a document around them with plain memory writes).
+     *
+     * @param dst    to copy into.
+     * @param offset where to copy to.
+     * @return the number of bytes copied ({@link #length()}).
+     */
+    public int copyTo(final MutableDirectBuffer dst, final int offset)
+    {
+        final int length = (int)this.length;
+        for (int i = 0; i < length; i++)
+        {
+            dst.putByte(offset + i, bytes.readByte(i));
+        }
+        return length;
     }
 
     /**

@@ -1,0 +1,175 @@
+package io.jmir.journal.wal;
+
+import io.jmir.codecs.SchemaRegistry;
+import io.jmir.codecs.engine.MessageHeaderEncoder;
+import io.jmir.codecs.engine.TickEncoder;
+import io.jmir.journal.ChildJvm;
+import io.jmir.journal.JournalFields;
+import io.jmir.journal.internal.JournalQueue;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ChronicleReaderMain;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.wire.Wire;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class WalEntryWriterTest
+{
+    private static final int NODE = 3;
+    private static final int[] SIZES = {0, 1, 7, 8, 24, 64, 253, 254, 255, 256, 1023, 1024, 1025, 4096, 65534, 65535,
+        70_000};
+
+    @TempDir
+    Path tmp;
+
+    private record Entry(String type, int node, long retentionIndex, String entryType, byte[] entry, int crc)
+    {
+    }
+
+    @Test
+    void shouldWriteTheSameFieldsAsTheWireApiForEverySizeAndType() throws Exception
+    {
+        final SchemaRegistry schemas = new SchemaRegistry().register(77, "app", new String[] {null,
+            "AVeryLongEventTypeNameThatMakesTheHeadLongerThanUsual".repeat(8)});
+        final List<Entry> assembled = writeAndRead(tmp.resolve("assembled"), schemas, true, false);
+        final List<Entry> wireApi = writeAndRead(tmp.resolve("wire"), schemas, false, false);
+        assertThat(assembled).hasSize(SIZES.length * 4);
+        for (int i = 0; i < assembled.size(); i++)
+        {
+            final Entry a = assembled.get(i);
+            final Entry w = wireApi.get(i);
+            assertThat(a.type()).isEqualTo(JournalFields.TYPE_WAL_ENTRY).isEqualTo(w.type());
+            assertThat(a.node()).isEqualTo(NODE).isEqualTo(w.node());
+            assertThat(a.retentionIndex()).isEqualTo(w.retentionIndex());
+            assertThat(a.entryType()).isEqualTo(w.entryType());
+            assertThat(a.entry()).isEqualTo(w.entry());
+            assertThat(a.crc()).isEqualTo(w.crc()).isEqualTo(crc(a.retentionIndex(), a.entry()));
+        }
+        assertThat(assembled.get(0).entryType()).isEqualTo(JournalFields.OPAQUE);
+        assertThat(assembled.stream().map(Entry::entryType)).contains("Tick", JournalFields.OPAQUE,
+            "AVeryLongEventTypeNameThatMakesTheHeadLongerThanUsual".repeat(8));
+    }
+
+    @Test
+    void shouldBePrintedReadablyByChronicleReaderMain() throws Exception
+    {
+        final Path dir = tmp.resolve("readable");
+        writeAndRead(dir, new SchemaRegistry(), true, true);
+        final Process dump = ChildJvm.command(ChronicleReaderMain.class, "-d", dir.toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        final String output = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(dump.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(output).contains("type: WalEntry", "node: " + NODE, "retentionIndex: 2000", "entryType: Tick",
+            "entryType: opaque", "entry: !!binary", "crc: ");
+    }
+
+    private List<Entry> writeAndRead(
+        final Path dir, final SchemaRegistry schemas, final boolean assemble, final boolean smallOnly)
+    {
+        final List<Entry> entries = new ArrayList<>();
+        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir.toFile())
+            .rollCycle(JournalQueue.ROLL_CYCLE).build())
+        {
+            final WalEntryWriter writer = new WalEntryWriter(queue.wireType(), NODE, schemas, 64, assemble);
+            final UnsafeBuffer heap = new UnsafeBuffer(new byte[80_000]);
+            final UnsafeBuffer direct = new UnsafeBuffer(BufferUtil.allocateDirectAligned(80_000, 64));
+            try (ExcerptAppender appender = queue.createAppender())
+            {
+                long retention = 0;
+                for (final int size : SIZES)
+                {
+                    if (smallOnly && size > 4096)
+                    {
+                        continue;
+                    }
+                    for (int variant = 0; variant < 4; variant++)
+                    {
+                        final UnsafeBuffer buffer = variant % 2 == 0 ? heap : direct;
+                        final int offset = 5;
+                        fill(buffer, offset, size, variant, retention);
+                        writer.write(appender, retention * 100 + variant, buffer, offset, size);
+                        retention++;
+                    }
+                }
+            }
+            try (ExcerptTailer tailer = queue.createTailer())
+            {
+                final Bytes<?> entry = Bytes.allocateElasticOnHeap();
+                while (true)
+                {
+                    try (DocumentContext dc = tailer.readingDocument())
+                    {
+                        if (!dc.isPresent())
+                        {
+                            break;
+                        }
+                        final Wire wire = dc.wire();
+                        final String type = wire.read(JournalFields.TYPE).text();
+                        final int node = wire.read(JournalFields.NODE).int32();
+                        final long retentionIndex = wire.read(JournalFields.RETENTION_INDEX).int64();
+                        final String entryType = wire.read(JournalFields.ENTRY_TYPE).text();
+                        entry.clear();
+                        wire.read(JournalFields.ENTRY).bytes(entry);
+                        final int crc = wire.read(JournalFields.CRC).int32();
+                        entries.add(new Entry(type, node, retentionIndex, entryType, entry.toByteArray(), crc));
+                    }
+                }
+            }
+        }
+        return entries;
+    }
+
+    private static void fill(
+        final UnsafeBuffer buffer, final int offset, final int size, final int variant, final long seed)
+    {
+        for (int i = 0; i < size; i++)
+        {
+            buffer.putByte(offset + i, (byte)(seed * 31 + i));
+        }
+        if (size >= MessageHeaderEncoder.ENCODED_LENGTH)
+        {
+            final MessageHeaderEncoder header = new MessageHeaderEncoder().wrap(buffer, offset);
+            if (variant == 0 || variant == 1)
+            {
+                header.blockLength(TickEncoder.BLOCK_LENGTH).templateId(TickEncoder.TEMPLATE_ID)
+                    .schemaId(TickEncoder.SCHEMA_ID).version(TickEncoder.SCHEMA_VERSION);
+            }
+            else if (variant == 2)
+            {
+                header.blockLength(0).templateId(1).schemaId(77).version(1);
+            }
+            else
+            {
+                header.blockLength(0).templateId(9).schemaId(999).version(1);
+            }
+        }
+    }
+
+    private static int crc(final long retentionIndex, final byte[] entry)
+    {
+        final CRC32C crc = new CRC32C();
+        final UnsafeBuffer retention = new UnsafeBuffer(new byte[Long.BYTES]);
+        retention.putLong(0, retentionIndex, ByteOrder.LITTLE_ENDIAN);
+        crc.update(retention.byteArray());
+        crc.update(entry);
+        return (int)crc.getValue();
+    }
+}
