@@ -179,8 +179,11 @@ final class IssCheckpoints
         if (length == 0 || length > CheckpointCertificate.MAX_SIGNATURE_LENGTH)
         {
             signFailures++;
+            throw new IllegalStateException("node " + selfId + " cannot sign its checkpoint of epoch " + epoch +
+                " (signature of " + length + " bytes): its Ed25519 private key must be in the crypto module's " +
+                "KeyRegistry (ADR 0014)");
         }
-        final int copied = Math.min(length, CheckpointCertificate.MAX_SIGNATURE_LENGTH);
+        final int copied = length;
         signature.getBytes(offset, t.signatures, selfId * CheckpointCertificate.MAX_SIGNATURE_LENGTH, copied);
         t.signatureLengths[selfId] = copied;
         t.voted[selfId] = true;
