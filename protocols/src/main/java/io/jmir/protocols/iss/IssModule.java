@@ -577,8 +577,7 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
         return new IssRecoveryStats(recoveredEntries, recovery.malformed(), stateTransfer.requestsSent(),
             stateTransfer.certificatesRejected(), stateTransfer.badChunks(), stateTransfer.badSnapshots(),
             stateTransfer.installs(), stateTransfer.adoptions(), stateTransfer.served(),
-            installsRefused + stateTransfer.refused(),
-            checkpoints.invalidSignatures());
+            installsRefused + stateTransfer.refused(), checkpoints.invalidSignatures(), stateTransfer.throttled());
     }
 
     DirectBuffer scratchDigest()

@@ -17,6 +17,8 @@ package io.jmir.protocols.iss;
  * @param installsRefused           fetched data refused: too large to hash in one event, or verified but not
  *                                  decodable / of another epoch at install.
  * @param invalidCheckpointVotes    peers' SignedCheckpoints whose signature did not verify.
+ * @param throttledStateRequests    peers' StateRequests dropped because that peer was answered less than half a
+ *                                  state-transfer timeout ago.
  */
 public record IssRecoveryStats(
     long recoveredEntries,
@@ -29,6 +31,7 @@ public record IssRecoveryStats(
     long adoptions,
     long served,
     long installsRefused,
-    long invalidCheckpointVotes)
+    long invalidCheckpointVotes,
+    long throttledStateRequests)
 {
 }
