@@ -8,8 +8,10 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The {@code jmir} command line: {@code cat} prints, filters and follows journals; {@code replay} checks that a
- * module reproduces its recorded outputs. Run with the JVM flags of STACK.md (Chronicle needs them).
+ * The {@code jmir} command line: {@code demo} (a 4-node cluster with a client), {@code node} (one node from a
+ * config), {@code cluster} (N local node processes), {@code keys}, {@code bench} (load generator with latency
+ * histograms and plots); {@code cat} prints, filters and follows journals; {@code replay} checks that a module
+ * reproduces its recorded outputs. Run with the JVM flags of STACK.md (Chronicle needs them).
  * <p>
  * <b>Threading:</b> runs a command on the calling thread.
  */
@@ -17,8 +19,9 @@ import java.nio.charset.StandardCharsets;
     name = "jmir",
     mixinStandardHelpOptions = true,
     version = "jmir 0.1.0",
-    description = "jmir: journals and replay",
-    subcommands = { CatCommand.class, ReplayCommand.class })
+    description = "jmir: run ISS clusters, load them, read their journals",
+    subcommands = { DemoCommand.class, NodeCommand.class, ClusterCommand.class, KeysCommand.class, BenchCommand.class,
+        CatCommand.class, ReplayCommand.class })
 public final class JmirCli implements Runnable
 {
     @CommandLine.Spec

@@ -29,7 +29,10 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   raw:           encoder --SBE message--> buffer --header decoder + decoder--> fields
  *   jmir:          EventBuilder (envelope + payload encoder) --> buffer --Event + decoder--> fields
- *   jmirValidated: as jmir, plus the EnvelopeValidator pass every pipeline stage makes before dispatch
+ *   jmirValidated: as jmir, plus the full EnvelopeValidator pass (what the simulation runtime makes before every
+ *                  dispatch, and what the pipeline runtime made before every dispatch until ADR 0006)
+ *   jmirChecked:   as jmir, plus the emission check the pipeline runtime now makes once per hop, when the event is
+ *                  committed (EnvelopeValidator.validateBuilt, ADR 0006)
  * </pre>
  * The event is a {@code Tick} (two int64 fields) or a {@code HashRequest} with one 64-byte item; decoding
  * reads every field and copies the item out, on every side alike. Each invocation encodes and decodes one
@@ -130,7 +133,26 @@ public class EnvelopeCodecBenchmark
     }
 
     /**
-     * jmir plus envelope validation, as each pipeline stage validates before dispatching.
+     * jmir plus the emission check of the pipeline runtime ({@link EnvelopeValidator#validateBuilt}).
+     *
+     * @return a digest of the decoded fields.
+     */
+    @Benchmark
+    public long jmirChecked()
+    {
+        encodeEnvelope();
+        final int offset = sink.offset();
+        final int length = sink.length();
+        final EnvelopeValidator.Result result = validator.validateBuilt(buffer, offset, length, MODULE_COUNT);
+        if (result != EnvelopeValidator.Result.OK)
+        {
+            throw new IllegalStateException("envelope rejected: " + result);
+        }
+        return decodeEnvelope(offset, length);
+    }
+
+    /**
+     * jmir plus full envelope validation (the simulation runtime's check before every dispatch).
      *
      * @return a digest of the decoded fields.
      */

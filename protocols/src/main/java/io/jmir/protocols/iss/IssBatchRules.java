@@ -94,4 +94,42 @@ final class IssBatchRules
         }
         return ready;
     }
+
+    /**
+     * A batch installed by a view change or fetched (ADR 0013): every request known here and not delivered; marks
+     * them proposed when valid.
+     */
+    int checkInstalled(final PbftSlot slot)
+    {
+        final int count = slot.requestCount();
+        int result = OrdererOutput.BATCH_VALID;
+        for (int i = 0; i < count && result != OrdererOutput.BATCH_INVALID; i++)
+        {
+            final int check = pool.checkInstalled(slot.clientId(i), slot.requestNo(i), slot.batch(),
+                slot.requestDigestOffset(i));
+            if (check != RequestPool.VALID)
+            {
+                result = check == RequestPool.MISSING ? OrdererOutput.BATCH_MISSING : OrdererOutput.BATCH_INVALID;
+            }
+        }
+        if (result == OrdererOutput.BATCH_VALID)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                pool.markProposed(slot.clientId(i), slot.requestNo(i));
+            }
+        }
+        return result;
+    }
+
+    /**
+     * The slot's batch was replaced: its requests become proposable again.
+     */
+    void releaseBatch(final PbftSlot slot)
+    {
+        for (int i = 0; i < slot.requestCount(); i++)
+        {
+            pool.release(slot.clientId(i), slot.requestNo(i));
+        }
+    }
 }

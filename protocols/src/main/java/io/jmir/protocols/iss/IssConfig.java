@@ -11,6 +11,8 @@ import io.jmir.engine.ConfigurationException;
  *   <li>{@code nodeCount} n and {@code f}: n &gt;= 3f + 1; f defaults to (n - 1) / 3.</li>
  *   <li>{@code maxBatchSize}: most requests in one batch; {@code batchTimeoutNs}: a leader proposes a partial
  *   (possibly empty) batch when this long passed since its previous proposal (ADR 0011).</li>
+ *   <li>{@code viewChangeTimeoutNs}: a segment that commits nothing for this long (doubled per view) starts a
+ *   view change (ADR 0013); 0 derives 10 x batchTimeoutNs.</li>
  *   <li>{@code segmentLength}: sequence numbers per leader per epoch; {@code epochLength}: sequence numbers per
  *   epoch, segmentLength x leaders (derived when 0, validated when set).</li>
  *   <li>{@code bucketCount}: request partitions, at least one per leader (ADR 0010).</li>
@@ -34,6 +36,7 @@ public final class IssConfig
     private int f = -1;
     private int maxBatchSize = 256;
     private long batchTimeoutNs = 5_000_000L;
+    private long viewChangeTimeoutNs;
     private int segmentLength = 8;
     private int epochLength;
     private int bucketCount;
@@ -84,6 +87,16 @@ public final class IssConfig
     public IssConfig batchTimeoutNs(final long batchTimeoutNs)
     {
         this.batchTimeoutNs = batchTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @param viewChangeTimeoutNs time without progress in a segment before a view change; 0 derives it.
+     * @return this.
+     */
+    public IssConfig viewChangeTimeoutNs(final long viewChangeTimeoutNs)
+    {
+        this.viewChangeTimeoutNs = viewChangeTimeoutNs;
         return this;
     }
 
@@ -227,6 +240,15 @@ public final class IssConfig
         {
             throw new ConfigurationException("batchTimeoutNs", "must be at least 1000 ns, was " + batchTimeoutNs);
         }
+        if (viewChangeTimeoutNs == 0)
+        {
+            viewChangeTimeoutNs = 10 * batchTimeoutNs;
+        }
+        if (viewChangeTimeoutNs < batchTimeoutNs)
+        {
+            throw new ConfigurationException("viewChangeTimeoutNs", "must be at least batchTimeoutNs = " +
+                batchTimeoutNs + ", was " + viewChangeTimeoutNs);
+        }
         if (segmentLength < 1)
         {
             throw new ConfigurationException("segmentLength", "must be at least 1, was " + segmentLength);
@@ -339,6 +361,14 @@ public final class IssConfig
     public long batchTimeoutNs()
     {
         return batchTimeoutNs;
+    }
+
+    /**
+     * @return view change timeout in ns.
+     */
+    public long viewChangeTimeoutNs()
+    {
+        return viewChangeTimeoutNs;
     }
 
     /**

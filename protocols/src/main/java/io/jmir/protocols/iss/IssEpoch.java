@@ -6,7 +6,8 @@ import io.jmir.protocols.pbft.PbftSlot;
 
 /**
  * One ISS epoch: its sequence numbers [first, first + length), one segment per leader with sequence numbers
- * interleaved round robin (segment i holds first + i + k x leaders), one {@link PbftOrderer} per segment, and the
+ * interleaved round robin (segment i holds first + i + k x leaders, so with fewer leaders than nodes segments
+ * are longer and may differ by one slot), one {@link PbftOrderer} per segment, and the
  * slots. Epoch objects are pooled and reused once the epoch's checkpoint is stable.
  * <p>
  * <b>Threading:</b> protocol module thread only.
@@ -16,7 +17,7 @@ final class IssEpoch
     private final PbftSlot[] slots;
     private final PbftOrderer[] orderers;
     private final int length;
-    private final int leaderCount;
+    private int leaderCount;
     long epoch = -1;
     long first;
     boolean live;
@@ -24,20 +25,22 @@ final class IssEpoch
     IssEpoch(final IssConfig config, final OrdererOutput output, final int selfId)
     {
         length = config.epochLength();
-        leaderCount = config.nodeCount();
+        final int nodeCount = config.nodeCount();
+        leaderCount = nodeCount;
         slots = new PbftSlot[length];
         for (int i = 0; i < length; i++)
         {
             slots[i] = new PbftSlot(config.nodeCount());
         }
-        orderers = new PbftOrderer[leaderCount];
-        for (int i = 0; i < leaderCount; i++)
+        orderers = new PbftOrderer[nodeCount];
+        for (int i = 0; i < nodeCount; i++)
         {
-            orderers[i] = new PbftOrderer(output, selfId, config.strongQuorum());
+            orderers[i] = new PbftOrderer(output, selfId, nodeCount, config.f(), length, config.maxBatchSize(),
+                config.viewChangeTimeoutNs());
         }
     }
 
-    void start(final long epoch, final LeaderPolicy policy)
+    void start(final long epoch, final LeaderPolicy policy, final long nowNs)
     {
         this.epoch = epoch;
         this.first = epoch * length;
@@ -46,10 +49,12 @@ final class IssEpoch
         {
             slots[i].reset(first + i);
         }
-        final int segmentLength = length / leaderCount;
+        leaderCount = Math.max(1, Math.min(Math.min(orderers.length, length), policy.leaderCount(epoch)));
         for (int s = 0; s < leaderCount; s++)
         {
-            orderers[s].reset(epoch, s, policy.leader(epoch, s), slots, first + s, leaderCount, segmentLength);
+            final int segmentLength = (length - s + leaderCount - 1) / leaderCount;
+            orderers[s].reset(epoch, s, Math.floorMod(policy.leader(epoch, s), orderers.length), slots, first + s,
+                leaderCount, segmentLength, nowNs);
         }
     }
 
@@ -92,10 +97,12 @@ final class IssEpoch
     {
         for (final PbftSlot slot : slots)
         {
-            if (slot.hasDigest())
+            if (slot.hasDigest() && slot.preprepareView() >= 0)
             {
                 final PbftOrderer orderer = ordererOf(slot.seqNo());
-                publisher.resendVotes(to, epoch, orderer.view(), slot, orderer.isLeader(), slot.isPrepared());
+                publisher.resendVotes(to, epoch, slot.preprepareView(), slot,
+                    orderer.segmentLeader() == orderer.leader() && orderer.isLeader() && slot.preprepareView() == 0,
+                    slot.isPrepared());
                 payloads.send(to, epoch, slot);
             }
         }
@@ -109,5 +116,55 @@ final class IssEpoch
             rejected += orderer.rejectedMessages();
         }
         return rejected;
+    }
+
+    /**
+     * Time passed: view-change timeouts and retransmission of every segment (ADR 0013).
+     */
+    void onTick(final long nowNs)
+    {
+        for (int s = 0; s < leaderCount; s++)
+        {
+            orderers[s].onTick(nowNs);
+        }
+    }
+
+    /**
+     * Requests arrived: re-check slots whose batch waited for them.
+     */
+    void retryWaiting()
+    {
+        for (int s = 0; s < leaderCount; s++)
+        {
+            if (orderers[s].hasWaiting())
+            {
+                orderers[s].retryWaiting();
+            }
+        }
+    }
+
+    /**
+     * @return over the epochs: rejected messages, view changes, live epochs.
+     */
+    static long[] totals(final IssEpoch[] epochs)
+    {
+        final long[] totals = new long[3];
+        for (final IssEpoch epoch : epochs)
+        {
+            totals[0] += epoch.rejectedMessages();
+            totals[1] += epoch.viewChanges();
+            totals[2] += epoch.live ? 1 : 0;
+        }
+        return totals;
+    }
+
+    long viewChanges()
+    {
+        long changes = 0;
+        for (final PbftOrderer orderer : orderers)
+        {
+            changes += orderer.viewChanges();
+        }
+        return changes;
     }
 }

@@ -4,6 +4,10 @@ import io.jmir.protocols.codecs.CheckpointCertificateDecoder;
 import io.jmir.protocols.codecs.ChunkRequestDecoder;
 import io.jmir.protocols.codecs.CommitDecoder;
 import io.jmir.protocols.codecs.MessageHeaderDecoder;
+import io.jmir.protocols.codecs.NewViewDecoder;
+import io.jmir.protocols.codecs.SlotReplyDecoder;
+import io.jmir.protocols.codecs.SlotRequestDecoder;
+import io.jmir.protocols.codecs.ViewChangeDecoder;
 import io.jmir.protocols.codecs.PrepareDecoder;
 import io.jmir.protocols.codecs.PreprepareDecoder;
 import io.jmir.protocols.codecs.SignedCheckpointDecoder;
@@ -17,15 +21,20 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Decodes protocol messages from other nodes (the adapter side of ISS) and routes them: PBFT messages of the
- * current epoch to the orderer of their segment, messages of the next epoch into a bounded buffer replayed when
- * the node enters it, checkpoints to {@link IssCheckpoints}. Malformed, misrouted or stale messages are counted
- * and dropped, never thrown.
+ * current epoch and of older epochs still held (view changes the others still run) to the orderer of their
+ * segment, messages of the next epoch into a bounded buffer (a share per sender) replayed when the node enters it,
+ * checkpoints to {@link IssCheckpoints}, catch-up messages to {@link IssCatchUp}. Malformed, misrouted or stale
+ * messages are counted and dropped, never thrown; messages beyond the next epoch are counted as far-future drops.
  * <p>
  * <b>Threading:</b> protocol module thread only.
  */
 final class IssInbox
 {
     private static final int MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+    private final ViewChangeDecoder viewChange = new ViewChangeDecoder();
+    private final NewViewDecoder newView = new NewViewDecoder();
+    private final SlotRequestDecoder slotRequest = new SlotRequestDecoder();
+    private final SlotReplyDecoder slotReply = new SlotReplyDecoder();
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final PreprepareDecoder preprepare = new PreprepareDecoder();
     private final PrepareDecoder prepare = new PrepareDecoder();
@@ -41,6 +50,12 @@ final class IssInbox
     private final IssModule iss;
     private final int nodeCount;
     private final int epochLength;
+    private final int maxRefsBytes;
+    private final int perPeerLimit;
+    private final int[] bufferedByPeer;
+    private IssCatchUp catchUp;
+    private long droppedFuture;
+    private long droppedOverLimit;
     private int bufferedLength;
     private long bufferedEpoch = -1;
     private long rejected;
@@ -51,6 +66,44 @@ final class IssInbox
         this.iss = iss;
         this.nodeCount = config.nodeCount();
         this.epochLength = config.epochLength();
+        this.maxRefsBytes = config.maxBatchSize() * PbftSlot.REF_LENGTH;
+        this.perPeerLimit = (int)Math.min(MAX_BUFFERED_BYTES / nodeCount,
+            4L * epochLength * (maxRefsBytes + 256) + 64 * 1024);
+        this.bufferedByPeer = new int[nodeCount];
+    }
+
+    void catchUp(final IssCatchUp catchUp)
+    {
+        this.catchUp = catchUp;
+    }
+
+    /**
+     * @return messages dropped because their epoch is beyond the next one (far future).
+     */
+    long droppedFuture()
+    {
+        return droppedFuture;
+    }
+
+    /**
+     * @return next-epoch messages dropped because their sender's buffer share was full.
+     */
+    long droppedOverLimit()
+    {
+        return droppedOverLimit;
+    }
+
+    /**
+     * @return most bytes buffered for one peer.
+     */
+    int maxBufferedByPeer()
+    {
+        int max = 0;
+        for (final int bytes : bufferedByPeer)
+        {
+            max = Math.max(max, bytes);
+        }
+        return max;
     }
 
     long rejected()
@@ -90,6 +143,19 @@ final class IssInbox
             rejected++;
             return;
         }
+        try
+        {
+            dispatch(from, buffer, offset, length, body, blockLength, version);
+        }
+        catch (final IndexOutOfBoundsException ex)
+        {
+            rejected++;
+        }
+    }
+
+    private void dispatch(final int from, final DirectBuffer buffer, final int offset, final int length,
+        final int body, final int blockLength, final int version)
+    {
         switch (header.templateId())
         {
             case PreprepareDecoder.TEMPLATE_ID:
@@ -139,6 +205,36 @@ final class IssInbox
             case WalBatchPayloadsDecoder.TEMPLATE_ID:
                 iss.payloadFetch().onPayloads(buffer, offset, length);
                 break;
+            case ViewChangeDecoder.TEMPLATE_ID:
+                viewChange.wrap(buffer, body, blockLength, version);
+                if (routeSegment(viewChange.epoch(), viewChange.segment(), from, buffer, offset, length))
+                {
+                    iss.epochOf(viewChange.epoch() * epochLength).orderer(viewChange.segment())
+                        .onViewChange(from, buffer, offset, length);
+                }
+                break;
+            case NewViewDecoder.TEMPLATE_ID:
+                newView.wrap(buffer, body, blockLength, version);
+                if (routeSegment(newView.epoch(), newView.segment(), from, buffer, offset, length))
+                {
+                    iss.epochOf(newView.epoch() * epochLength).orderer(newView.segment())
+                        .onNewView(from, buffer, offset, length);
+                }
+                break;
+            case SlotRequestDecoder.TEMPLATE_ID:
+                slotRequest.wrap(buffer, body, blockLength, version);
+                if (!catchUp.onRequest(from, slotRequest.epoch(), slotRequest.seqNo()))
+                {
+                    rejected++;
+                }
+                break;
+            case SlotReplyDecoder.TEMPLATE_ID:
+                slotReply.wrap(buffer, body, blockLength, version);
+                if (!catchUp.onReply(from, slotReply, maxRefsBytes))
+                {
+                    rejected++;
+                }
+                break;
             default:
                 rejected++;
                 break;
@@ -155,6 +251,14 @@ final class IssInbox
                 return PrepareDecoder.BLOCK_LENGTH;
             case CommitDecoder.TEMPLATE_ID:
                 return CommitDecoder.BLOCK_LENGTH;
+            case ViewChangeDecoder.TEMPLATE_ID:
+                return ViewChangeDecoder.BLOCK_LENGTH;
+            case NewViewDecoder.TEMPLATE_ID:
+                return NewViewDecoder.BLOCK_LENGTH;
+            case SlotRequestDecoder.TEMPLATE_ID:
+                return SlotRequestDecoder.BLOCK_LENGTH;
+            case SlotReplyDecoder.TEMPLATE_ID:
+                return SlotReplyDecoder.BLOCK_LENGTH;
             case SignedCheckpointDecoder.TEMPLATE_ID:
                 return SignedCheckpointDecoder.BLOCK_LENGTH;
             case StateRequestDecoder.TEMPLATE_ID:
@@ -241,7 +345,7 @@ final class IssInbox
             rejected++;
             return false;
         }
-        if (epoch == current)
+        if (epoch == current || epoch >= 0 && epoch < current && iss.epochOf(seqNo) != null)
         {
             if (iss.epochOf(seqNo) == null)
             {
@@ -250,15 +354,49 @@ final class IssInbox
             }
             return true;
         }
+        routeOther(epoch, from, buffer, offset, length);
+        return false;
+    }
+
+    /**
+     * @return true when the message is for a segment of the current epoch; buffers next-epoch messages.
+     */
+    private boolean routeSegment(
+        final long epoch, final int segment, final int from, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        if (epoch == iss.currentEpoch() || epoch >= 0 && epoch < iss.currentEpoch() &&
+            iss.epochOf(epoch * epochLength) != null)
+        {
+            final IssEpoch state = iss.epochOf(epoch * epochLength);
+            if (state == null || segment < 0 || segment >= state.leaderCount())
+            {
+                rejected++;
+                return false;
+            }
+            return true;
+        }
+        routeOther(epoch, from, buffer, offset, length);
+        return false;
+    }
+
+    private void routeOther(
+        final long epoch, final int from, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long current = iss.currentEpoch();
         if (epoch == current + 1)
         {
             buffer(epoch, from, buffer, offset, length);
+        }
+        else if (epoch > current + 1)
+        {
+            droppedFuture++;
+            rejected++;
         }
         else
         {
             rejected++;
         }
-        return false;
     }
 
     private void buffer(
@@ -268,12 +406,15 @@ final class IssInbox
         {
             bufferedLength = 0;
             bufferedEpoch = epoch;
+            java.util.Arrays.fill(bufferedByPeer, 0);
         }
-        if (bufferedLength + 8 + length > MAX_BUFFERED_BYTES)
+        if (bufferedLength + 8 + length > MAX_BUFFERED_BYTES || bufferedByPeer[from] + 8 + length > perPeerLimit)
         {
+            droppedOverLimit++;
             rejected++;
             return;
         }
+        bufferedByPeer[from] += 8 + length;
         buffered.putInt(bufferedLength, from);
         buffered.putInt(bufferedLength + 4, length);
         buffered.putBytes(bufferedLength + 8, buffer, offset, length);
@@ -285,6 +426,7 @@ final class IssInbox
      */
     void replayBuffered(final long epoch)
     {
+        java.util.Arrays.fill(bufferedByPeer, 0);
         if (bufferedEpoch != epoch)
         {
             bufferedLength = 0;

@@ -50,6 +50,8 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
     private final RequestPool pool;
     private final IssCheckpoints checkpoints;
     private final IssInbox inbox;
+    private final IssCatchUp catchUp;
+    private final boolean[] suspected;
     private final IssBatchRules batchRules;
     private final IssRecovery recovery;
     private final CheckpointInstaller installer;
@@ -96,7 +98,7 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
     /**
      * @param config       cluster parameters; validated here ({@link IssConfig#conclude()}).
      * @param selfId       this node's id.
-     * @param leaderPolicy leaders of each epoch (must name nodeCount leaders in this version).
+     * @param leaderPolicy leaders of each epoch (1 to nodeCount of them).
      */
     public IssModule(final IssConfig config, final int selfId, final LeaderPolicy leaderPolicy)
     {
@@ -112,6 +114,9 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
         this.pool = new RequestPool(config);
         this.checkpoints = new IssCheckpoints(config, publisher, this::onStable, selfId);
         this.inbox = new IssInbox(this, config);
+        this.catchUp = new IssCatchUp(this, publisher, config);
+        inbox.catchUp(catchUp);
+        this.suspected = new boolean[config.nodeCount()];
         this.batchRules = new IssBatchRules(config, pool);
         this.recovery = new IssRecovery(config);
         this.installer = new CheckpointInstaller(config, pool, publisher);
@@ -170,10 +175,7 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
                     onHashResult(event);
                     break;
                 case EngineEvents.TIMER_FIRED:
-                    nowNs = event.decode(timerFired).nowNs();
-                    timerFirings++;
-                    stateTransfer.onTime(nowNs);
-                    maybePropose();
+                    onTick(event.decode(timerFired).nowNs());
                     break;
                 case EngineEvents.SNAPSHOT_RESULT:
                     onSnapshotResult(event);
@@ -248,10 +250,11 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
         final long value = correlationId & ~IssPublisher.KIND_MASK;
         if (kind == IssPublisher.KIND_BATCH)
         {
-            final IssEpoch epoch = epochOf(value);
-            if (epoch != null)
+            final long seqNo = value & IssPublisher.SEQ_MASK;
+            final IssEpoch epoch = epochOf(seqNo);
+            if (epoch != null && epoch.slot(seqNo).hashGeneration() == (int)(value >>> IssPublisher.GENERATION_SHIFT))
             {
-                epoch.ordererOf(value).onBatchDigest(epoch.slot(value), digest, 0);
+                epoch.ordererOf(seqNo).onBatchDigest(epoch.slot(seqNo), digest, 0);
             }
         }
         else if (kind == IssPublisher.KIND_CHECKPOINT)
@@ -290,16 +293,23 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
         }
         if (current != null)
         {
-            for (int s = 0; s < current.leaderCount(); s++)
-            {
-                final PbftOrderer orderer = current.orderer(s);
-                if (!orderer.isLeader() && orderer.hasWaiting())
-                {
-                    orderer.retryWaiting();
-                }
-            }
+            current.retryWaiting();
         }
         maybePropose();
+    }
+
+    // time passed: state transfer, proposals, view-change timeouts and retransmission, catch-up (ADR 0013, 0014)
+    private void onTick(final long now)
+    {
+        nowNs = now;
+        timerFirings++;
+        stateTransfer.onTime(nowNs);
+        maybePropose();
+        if (current != null)
+        {
+            current.onTick(nowNs);
+            catchUp.onTick(nowNs, nextDeliver);
+        }
     }
 
     // ---------------------------------------------------------------- routing of protocol messages (IssInbox)
@@ -342,7 +352,8 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
         }
         awaitingEntry = false;
         final IssEpoch state = epochs[(int)(epoch % epochs.length)];
-        state.start(epoch, leaderPolicy);
+        state.start(epoch, leaderPolicy, nowNs);
+        java.util.Arrays.fill(suspected, false);
         current = state;
         recovery.restoreSlots(state, pool, publisher);
         lastProposalNs = nowNs;
@@ -355,7 +366,7 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
     {
         for (final IssEpoch state : epochs)
         {
-            if (state.live && state.epoch <= epoch && state != current)
+            if (state.live && state.epoch < epoch && state != current)
             {
                 state.live = false;
             }
@@ -489,6 +500,10 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
         {
             pool.markDelivered(slot.clientId(i), slot.requestNo(i));
         }
+        if (slot.isFill())
+        {
+            suspected[epoch.ordererOf(slot.seqNo()).segmentLeader()] = true;
+        }
         publisher.persistCommittedAndDeliver(epoch.epoch, epoch.ordererOf(slot.seqNo()).view(), slot, pool,
             slot.seqNo() == epoch.last());
         delivered += slot.requestCount();
@@ -500,6 +515,7 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
         final int moved = pool.advanceWatermarks(changedClients);
         publisher.clientProgress(epoch.epoch + 1, changedClients, moved);
         checkpoints.epochDelivered(epoch.epoch, epoch.last(), pool);
+        leaderPolicy.epochDelivered(epoch.epoch, suspected);
         tryEnterEpoch(epoch.epoch + 1);
     }
 
@@ -512,26 +528,41 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
     }
 
     @Override
-    public void acceptBatch(final PbftSlot slot)
-    {
-    }
-
-    @Override
     public void cutBatch(final PbftOrderer orderer, final PbftSlot slot)
     {
         batchRules.cutBatch(orderer, slot, current.leaderCount());
     }
 
     @Override
+    public int checkInstalled(final PbftOrderer orderer, final PbftSlot slot)
+    {
+        return batchRules.checkInstalled(slot);
+    }
+
+    @Override
+    public void releaseBatch(final PbftSlot slot)
+    {
+        batchRules.releaseBatch(slot);
+    }
+
+    @Override
+    public void broadcast(final DirectBuffer buffer, final int offset, final int length, final boolean includeSelf)
+    {
+        publisher.broadcast(buffer, offset, length, includeSelf);
+    }
+
+    @Override
     public void hashBatch(final PbftSlot slot)
     {
+
         publisher.hashBatch(slot);
     }
 
     @Override
     public void persistPreprepare(final PbftOrderer orderer, final PbftSlot slot, final boolean asLeader)
     {
-        publisher.persistPreprepare(orderer.epoch(), orderer.view(), slot, asLeader, pool);
+        publisher.persistPreprepare(orderer.epoch(), slot.preprepareView() < 0 ? -1 : orderer.view(), slot, asLeader,
+            pool);
     }
 
     @Override
@@ -556,17 +587,12 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
      */
     public IssStats stats()
     {
-        long rejected = 0;
-        int liveEpochs = 0;
-        for (final IssEpoch epoch : epochs)
-        {
-            rejected += epoch.rejectedMessages();
-            liveEpochs += epoch.live ? 1 : 0;
-        }
-        return new IssStats(currentEpoch(), checkpoints.stableEpoch(), nextDeliver, delivered, liveEpochs,
+        final long[] totals = IssEpoch.totals(epochs);
+        return new IssStats(currentEpoch(), checkpoints.stableEpoch(), nextDeliver, delivered, (int)totals[2],
             pool.heldRequests(), pool.queuedEntries(), inbox.bufferedBytes(), checkpoints.liveTrackers(),
-            rejected + inbox.rejected() + checkpoints.ignoredMessages(), droppedRequests, recoveredEntries,
-            timerFirings, proposals);
+            totals[0] + inbox.rejected() + checkpoints.ignoredMessages(), droppedRequests, recoveredEntries,
+            timerFirings, proposals, totals[1], inbox.droppedFuture(), inbox.droppedOverLimit(),
+            inbox.maxBufferedByPeer(), catchUp.requests(), catchUp.installs());
     }
 
     /**
@@ -578,10 +604,5 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
             stateTransfer.certificatesRejected(), stateTransfer.badChunks(), stateTransfer.badSnapshots(),
             stateTransfer.installs(), stateTransfer.adoptions(), stateTransfer.served(),
             installsRefused + stateTransfer.refused(), checkpoints.invalidSignatures(), stateTransfer.throttled());
-    }
-
-    DirectBuffer scratchDigest()
-    {
-        return digest;
     }
 }

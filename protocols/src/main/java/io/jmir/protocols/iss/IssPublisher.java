@@ -47,6 +47,8 @@ final class IssPublisher
     static final long KIND_STATE_DATA = 6L << 56;
     static final long KIND_PAYLOADS = 7L << 56;
     static final long KIND_MASK = 0xFFL << 56;
+    static final int GENERATION_SHIFT = 40;
+    static final long SEQ_MASK = (1L << GENERATION_SHIFT) - 1;
     static final long TIMER_ID = 1;
     /** Offset of the entry bytes in a WalAppend payload: header, retention index, 32-bit length. */
     static final int WAL_ENTRY_OFFSET = MessageHeaderEncoder.ENCODED_LENGTH + WalAppendEncoder.BLOCK_LENGTH + 4;
@@ -132,7 +134,8 @@ final class IssPublisher
 
     void hashBatch(final PbftSlot slot)
     {
-        if (!hash(KIND_BATCH | slot.seqNo(), slot.batch(), 0, slot.batchLength()))
+        if (!hash(KIND_BATCH | ((long)slot.nextHashGeneration() << GENERATION_SHIFT) | slot.seqNo(), slot.batch(), 0,
+            slot.batchLength()))
         {
             throw new IllegalStateException("batch of seq " + slot.seqNo() + " (" + slot.batchLength() +
                 " bytes) does not fit one event to the hasher: raise the slot capacity or lower maxBatchSize");
@@ -175,7 +178,7 @@ final class IssPublisher
             walPayloads.encodedLength()).commit();
         final WalPrepreparedEncoder.RequestsEncoder walRefs = walPreprepared
             .wrapAndApplyHeader(scratch, 0, issHeader).epoch(epoch).seqNo(slot.seqNo()).view(view)
-            .putDigest(slot.digest(), 0, 32).requestsCount(count);
+            .putDigest(slot.digest(), 0, 32).fill((short)(slot.isFill() ? 1 : 0)).requestsCount(count);
         for (int i = 0; i < count; i++)
         {
             walRefs.next().clientId(slot.clientId(i)).requestNo(slot.requestNo(i))
@@ -194,9 +197,12 @@ final class IssPublisher
             }
             followUpSend(b, false, preprepare.encodedLength());
         }
-        prepare.wrapAndApplyHeader(scratch, 0, issHeader).epoch(epoch).seqNo(slot.seqNo()).view(view)
-            .putDigest(slot.digest(), 0, 32);
-        followUpSend(b, true, prepare.encodedLength());
+        if (view >= 0)
+        {
+            prepare.wrapAndApplyHeader(scratch, 0, issHeader).epoch(epoch).seqNo(slot.seqNo()).view(view)
+                .putDigest(slot.digest(), 0, 32);
+            followUpSend(b, true, prepare.encodedLength());
+        }
         b.commit();
     }
 
@@ -242,6 +248,38 @@ final class IssPublisher
             b.payload(snapshot).end();
         }
         b.commit();
+    }
+
+    /**
+     * Send a message of the ISS schema (header included) to every other node, and to this node when asked.
+     */
+    void broadcast(final DirectBuffer message, final int offset, final int length, final boolean includeSelf)
+    {
+        final EventBuilder b = emitter.event(netId);
+        final SendMessageEncoder.DestinationsEncoder destinations = send
+            .wrapAndApplyHeader(b.buffer(), b.payloadOffset(), header).destinationModule(selfModule)
+            .destinationsCount(includeSelf ? nodeCount : nodeCount - 1);
+        for (int node = 0; node < nodeCount; node++)
+        {
+            if (includeSelf || node != selfId)
+            {
+                destinations.next().nodeId(node);
+            }
+        }
+        send.putMessage(message, offset, length);
+        b.payload(send).commit();
+    }
+
+    /**
+     * Send a message of the ISS schema (header included) to one node.
+     */
+    void sendTo(final int node, final DirectBuffer message, final int offset, final int length)
+    {
+        final EventBuilder b = emitter.event(netId);
+        send.wrapAndApplyHeader(b.buffer(), b.payloadOffset(), header).destinationModule(selfModule)
+            .destinationsCount(1).next().nodeId(node);
+        send.putMessage(message, offset, length);
+        b.payload(send).commit();
     }
 
     /**

@@ -46,6 +46,7 @@ final class IssRecovery
     private final WalEntryLoadedDecoder walEntry = new WalEntryLoadedDecoder();
     private final UnsafeBuffer entryView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private final byte[] scratchDigest = new byte[32];
     private final UnsafeBuffer digest = new UnsafeBuffer(new byte[32]);
     private final TreeMap<Long, Slot> slots = new TreeMap<>();
     private final TreeMap<Long, OwnCheckpoint> own = new TreeMap<>();
@@ -126,60 +127,29 @@ final class IssRecovery
         switch (header.templateId())
         {
             case WalPrepreparedDecoder.TEMPLATE_ID:
-            {
                 preprepared.wrap(view, body, blockLength, version);
-                final Slot slot = slot(preprepared.seqNo());
-                slot.epoch = preprepared.epoch();
-                slot.view = preprepared.view();
-                preprepared.getDigest(slot.digest, 0, 32);
-                final WalPrepreparedDecoder.RequestsDecoder refs = preprepared.requests();
-                if (preprepared.limit() + (long)refs.count() * PbftSlot.REF_LENGTH > length)
-                {
-                    malformed++;
-                    return;
-                }
-                slot.count = refs.count();
-                slot.refs = new byte[slot.count * PbftSlot.REF_LENGTH];
-                int i = 0;
-                for (final WalPrepreparedDecoder.RequestsDecoder ref : refs)
-                {
-                    final UnsafeBuffer out = new UnsafeBuffer(slot.refs);
-                    out.putLong(i * PbftSlot.REF_LENGTH, ref.clientId());
-                    out.putLong(i * PbftSlot.REF_LENGTH + 8, ref.requestNo());
-                    ref.getDigest(slot.refs, i * PbftSlot.REF_LENGTH + 16, 32);
-                    i++;
-                }
-                slot.preprepared = true;
+                onPreprepared(length);
                 break;
-            }
             case WalBatchPayloadsDecoder.TEMPLATE_ID:
-            {
                 payloads.wrap(view, body, blockLength, version);
-                final Slot slot = slot(payloads.seqNo());
-                final WalBatchPayloadsDecoder.RequestsDecoder requests = payloads.requests();
-                final byte[][] bytes = new byte[requests.count()][];
-                int i = 0;
-                for (final WalBatchPayloadsDecoder.RequestsDecoder request : requests)
-                {
-                    if (!fits(payloads.limit(), length))
-                    {
-                        return;
-                    }
-                    bytes[i] = new byte[request.payloadLength()];
-                    request.getPayload(bytes[i], 0, bytes[i].length);
-                    i++;
-                }
-                slot.payloads = bytes;
+                onPayloads(length);
+                break;
+            case WalPreparedDecoder.TEMPLATE_ID:
+            {
+                prepared.wrap(view, body, blockLength, version);
+                final Slot slot = slot(prepared.seqNo());
+                prepared.getDigest(scratchDigest, 0, 32);
+                slot.prepared = java.util.Arrays.equals(scratchDigest, slot.digest);
                 break;
             }
-            case WalPreparedDecoder.TEMPLATE_ID:
-                prepared.wrap(view, body, blockLength, version);
-                slot(prepared.seqNo()).prepared = true;
-                break;
             case WalCommittedDecoder.TEMPLATE_ID:
+            {
                 committed.wrap(view, body, blockLength, version);
-                slot(committed.seqNo()).committed = true;
+                final Slot slot = slot(committed.seqNo());
+                committed.getDigest(scratchDigest, 0, 32);
+                slot.committed = slot.committed || java.util.Arrays.equals(scratchDigest, slot.digest);
                 break;
+            }
             case WalCheckpointDecoder.TEMPLATE_ID:
             {
                 checkpoint.wrap(view, body, blockLength, version);
@@ -214,6 +184,58 @@ final class IssRecovery
                 malformed++;
                 break;
         }
+    }
+
+    private void onPreprepared(final int length)
+    {
+        final Slot slot = slot(preprepared.seqNo());
+        slot.epoch = preprepared.epoch();
+        slot.view = preprepared.view();
+        slot.fill = preprepared.fill() == 1;
+        preprepared.getDigest(scratchDigest, 0, 32);
+        if (!java.util.Arrays.equals(scratchDigest, slot.digest))
+        {
+            slot.prepared = false;
+            slot.committed = false;
+        }
+        preprepared.getDigest(slot.digest, 0, 32);
+        final WalPrepreparedDecoder.RequestsDecoder refs = preprepared.requests();
+        if (preprepared.limit() + (long)refs.count() * PbftSlot.REF_LENGTH > length)
+        {
+            malformed++;
+            return;
+        }
+        slot.count = refs.count();
+        slot.refs = new byte[slot.count * PbftSlot.REF_LENGTH];
+        int i = 0;
+        for (final WalPrepreparedDecoder.RequestsDecoder ref : refs)
+        {
+            final UnsafeBuffer out = new UnsafeBuffer(slot.refs);
+            out.putLong(i * PbftSlot.REF_LENGTH, ref.clientId());
+            out.putLong(i * PbftSlot.REF_LENGTH + 8, ref.requestNo());
+            ref.getDigest(slot.refs, i * PbftSlot.REF_LENGTH + 16, 32);
+            i++;
+        }
+        slot.preprepared = true;
+    }
+
+    private void onPayloads(final int length)
+    {
+        final Slot slot = slot(payloads.seqNo());
+        final WalBatchPayloadsDecoder.RequestsDecoder requests = payloads.requests();
+        final byte[][] bytes = new byte[requests.count()][];
+        int i = 0;
+        for (final WalBatchPayloadsDecoder.RequestsDecoder request : requests)
+        {
+            if (!fits(payloads.limit(), length))
+            {
+                return;
+            }
+            bytes[i] = new byte[request.payloadLength()];
+            request.getPayload(bytes[i], 0, bytes[i].length);
+            i++;
+        }
+        slot.payloads = bytes;
     }
 
     /**
@@ -310,8 +332,10 @@ final class IssRecovery
             final PbftOrderer orderer = epoch.ordererOf(seqNo);
             final PbftSlot slot = epoch.slot(seqNo);
             digest.putBytes(0, s.digest);
-            orderer.restore(slot, refs, 0, s.count, digest, 0, s.prepared, s.committed && complete);
-            publisher.resendVotes(-1, epoch.epoch, orderer.view(), slot, orderer.isLeader(), s.prepared || s.committed);
+            orderer.restore(slot, refs, 0, s.count, digest, 0, s.prepared, s.committed && complete, s.view,
+                s.fill);
+            publisher.resendVotes(-1, epoch.epoch, s.view, slot, orderer.isLeader() && s.view == 0,
+                s.prepared || s.committed);
         }
     }
 
@@ -360,6 +384,7 @@ final class IssRecovery
     {
         long epoch = -1;
         long view;
+        boolean fill;
         final byte[] digest = new byte[32];
         byte[] refs;
         int count;

@@ -20,6 +20,12 @@ package io.jmir.protocols.iss;
  * @param recoveredEntries WAL entries replayed at start (ADR 0014; details in {@link IssRecoveryStats}).
  * @param timerFirings     TimerFired events received.
  * @param proposals        batches this node proposed as a leader.
+ * @param viewChanges      view changes this node started (ADR 0013).
+ * @param droppedFuture    protocol messages dropped because their epoch lies beyond the next one.
+ * @param droppedOverLimit next-epoch messages dropped because their sender's buffer share was full.
+ * @param maxBufferedByPeer most bytes of next-epoch messages buffered for one sender.
+ * @param catchUpRequests  SlotRequests sent (catch-up of missed slots).
+ * @param catchUpInstalls  batches installed from f+1 matching SlotReplies.
  */
 public record IssStats(
     long currentEpoch,
@@ -35,6 +41,12 @@ public record IssStats(
     long droppedRequests,
     long recoveredEntries,
     long timerFirings,
-    long proposals)
+    long proposals,
+    long viewChanges,
+    long droppedFuture,
+    long droppedOverLimit,
+    int maxBufferedByPeer,
+    long catchUpRequests,
+    long catchUpInstalls)
 {
 }

@@ -126,6 +126,57 @@ final class RequestPool
         return VALID;
     }
 
+    /**
+     * Check a request of a batch installed by a view change or fetched from peers: known here (READY or PROPOSED,
+     * same digest) and not delivered.
+     */
+    int checkInstalled(final long clientId, final long requestNo, final DirectBuffer digest, final int digestOffset)
+    {
+        if (clientId < 0 || clientId >= clients.length || requestNo < 0 || requestNo > MAX_REQUEST_NO)
+        {
+            return INVALID;
+        }
+        final ClientWindow client = client((int)clientId);
+        if (requestNo < client.low || requestNo >= client.low + window)
+        {
+            return INVALID;
+        }
+        final int index = (int)(requestNo % window);
+        final byte state = client.state[index];
+        if (state == DELIVERED)
+        {
+            return INVALID;
+        }
+        if (state == EMPTY || client.requestNo[index] != requestNo)
+        {
+            return MISSING;
+        }
+        final int base = index * DIGEST;
+        for (int i = 0; i < DIGEST; i += 8)
+        {
+            if (client.digestView.getLong(base + i) != digest.getLong(digestOffset + i))
+            {
+                return MISSING;
+            }
+        }
+        return VALID;
+    }
+
+    /**
+     * A proposed request's batch was replaced (view change, catch-up): READY again and back in its bucket queue.
+     */
+    void release(final long clientId, final long requestNo)
+    {
+        final ClientWindow client = clients[(int)clientId];
+        final int index = (int)(requestNo % window);
+        if (client != null && client.state[index] == PROPOSED && client.requestNo[index] == requestNo)
+        {
+            unmarkProposed(clientId, requestNo);
+            final int bucket = Buckets.bucketOf(clientId, requestNo, bucketCount);
+            queues[bucket].offerLong((clientId << CLIENT_SHIFT) | requestNo);
+        }
+    }
+
     void markProposed(final long clientId, final long requestNo)
     {
         final ClientWindow client = clients[(int)clientId];

@@ -30,7 +30,9 @@ public interface OrdererOutput
      *
      * @param slot the slot.
      */
-    void acceptBatch(PbftSlot slot);
+    default void acceptBatch(final PbftSlot slot)
+    {
+    }
 
     /**
      * Fill the slot with a batch cut from the leader's buckets (leader only).
@@ -49,7 +51,8 @@ public interface OrdererOutput
     void hashBatch(PbftSlot slot);
 
     /**
-     * Persist the accepted pre-prepare, then send it to the other nodes (leader only) and a Prepare to all.
+     * Persist the accepted pre-prepare, then send it to the other nodes (leader only) and a Prepare to all; a batch
+     * fetched from peers (catch-up, {@link PbftSlot#preprepareView()} -1) is only persisted.
      *
      * @param orderer  the orderer.
      * @param slot     the slot.
@@ -72,4 +75,32 @@ public interface OrdererOutput
      * @param slot    the slot.
      */
     void committed(PbftOrderer orderer, PbftSlot slot);
+
+    /**
+     * Check the requests of a batch installed by a view change (re-proposal) or fetched from peers: every request
+     * must be known here and not delivered; bucket rules do not apply (the batch was validated when it was first
+     * proposed). On {@link #BATCH_VALID} the requests are marked proposed.
+     *
+     * @param orderer the orderer.
+     * @param slot    holding the batch.
+     * @return {@link #BATCH_VALID}, {@link #BATCH_MISSING} or {@link #BATCH_INVALID}.
+     */
+    int checkInstalled(PbftOrderer orderer, PbftSlot slot);
+
+    /**
+     * The slot's accepted batch is replaced (view change or catch-up): its requests become proposable again.
+     *
+     * @param slot the slot, still holding the old batch.
+     */
+    void releaseBatch(PbftSlot slot);
+
+    /**
+     * Send a protocol message of this schema to the other nodes (and to this node when asked).
+     *
+     * @param buffer      holding the message, header included.
+     * @param offset      of the message.
+     * @param length      of the message.
+     * @param includeSelf true to deliver it to this node too (through the net module).
+     */
+    void broadcast(org.agrona.DirectBuffer buffer, int offset, int length, boolean includeSelf);
 }

@@ -19,6 +19,14 @@ public final class PbftSlot
     public static final int DIGEST_LENGTH = 32;
     /** Bytes before the first reference in {@link #batch()}: the sequence number, hashed with the batch. */
     public static final int BATCH_PREFIX = 8;
+    /** Bit set in the batch prefix of an empty batch filled in by a view change (ADR 0013): agreed by digest. */
+    public static final long FILL_FLAG = 1L << 62;
+    /** {@link #installMode}: none. */
+    static final int INSTALL_NONE = 0;
+    /** {@link #installMode}: a NewView re-proposal, to be prepared and committed in the new view. */
+    static final int INSTALL_REPROPOSAL = 1;
+    /** {@link #installMode}: a batch f+1 peers reported committed (catch-up). */
+    static final int INSTALL_FETCHED = 2;
 
     private final int nodeCount;
     private final ExpandableArrayBuffer batch = new ExpandableArrayBuffer(BATCH_PREFIX + 64 * REF_LENGTH);
@@ -27,7 +35,20 @@ public final class PbftSlot
     private final boolean[] prepared;
     private final byte[] commitVotes;
     private final boolean[] committed;
+    private final ExpandableArrayBuffer preparedRefs = new ExpandableArrayBuffer(64 * REF_LENGTH);
+    private final byte[] preparedDigest = new byte[DIGEST_LENGTH];
+    private final byte[] expectedDigest = new byte[DIGEST_LENGTH];
     long seqNo;
+    long preprepareView;
+    long qView;
+    private final byte[] qDigest = new byte[DIGEST_LENGTH];
+    boolean hasPrepared;
+    long preparedView;
+    int preparedCount;
+    boolean preparedFill;
+    int installMode;
+    boolean marked;
+    int hashGeneration;
     int requestCount;
     boolean hasBatch;
     boolean waitingForRequests;
@@ -63,6 +84,11 @@ public final class PbftSlot
         sentCommit = false;
         isCommitted = false;
         isDelivered = false;
+        preprepareView = 0;
+        qView = -1;
+        hasPrepared = false;
+        installMode = INSTALL_NONE;
+        marked = false;
         java.util.Arrays.fill(prepared, false);
         java.util.Arrays.fill(committed, false);
         batch.putLong(0, seqNo);
@@ -183,6 +209,132 @@ public final class PbftSlot
     public void setRequestCount(final int count)
     {
         requestCount = count;
+    }
+
+    /**
+     * @return true when the batch is an empty batch filled in by a view change.
+     */
+    public boolean isFill()
+    {
+        return (batch.getLong(0) & FILL_FLAG) != 0;
+    }
+
+    /**
+     * @return true once this node saw 2f+1 matching prepares for some batch of the slot (in some view).
+     */
+    public boolean hasPrepared()
+    {
+        return hasPrepared;
+    }
+
+    /**
+     * @return view in which the current batch was pre-prepared here (-1 when fetched from peers).
+     */
+    public long preprepareView()
+    {
+        return preprepareView;
+    }
+
+    void setFill(final boolean fill)
+    {
+        batch.putLong(0, fill ? seqNo | FILL_FLAG : seqNo);
+    }
+
+    /**
+     * Remember the current batch as prepared in a view (the P set entry of view changes).
+     */
+    void recordPrepared(final long view)
+    {
+        hasPrepared = true;
+        preparedView = view;
+        preparedCount = requestCount;
+        preparedFill = isFill();
+        System.arraycopy(digest, 0, preparedDigest, 0, DIGEST_LENGTH);
+        preparedRefs.putBytes(0, batch, BATCH_PREFIX, requestCount * REF_LENGTH);
+    }
+
+    /**
+     * Remember the current batch as pre-prepared in a view (the Q set entry of view changes; kept when a later
+     * view installs another batch until that one is pre-prepared).
+     */
+    void recordPreprepared(final long view)
+    {
+        qView = view;
+        System.arraycopy(digest, 0, qDigest, 0, DIGEST_LENGTH);
+    }
+
+    byte[] qDigest()
+    {
+        return qDigest;
+    }
+
+    DirectBuffer preparedRefs()
+    {
+        return preparedRefs;
+    }
+
+    byte[] preparedDigest()
+    {
+        return preparedDigest;
+    }
+
+    byte[] expectedDigest()
+    {
+        return expectedDigest;
+    }
+
+    /**
+     * Forget the votes of the previous view (the batch, its digest and the committed flag stay).
+     */
+    void clearVotes()
+    {
+        java.util.Arrays.fill(prepared, false);
+        java.util.Arrays.fill(committed, false);
+        sentCommit = false;
+    }
+
+    /**
+     * Replace the batch by one to be checked against an expected digest (re-proposal or fetched).
+     */
+    void install(final DirectBuffer refs, final int offset, final int count, final boolean fill,
+        final DirectBuffer expected, final int expectedOffset, final int mode)
+    {
+        setFill(fill);
+        if (count > 0)
+        {
+            batch.putBytes(BATCH_PREFIX, refs, offset, count * REF_LENGTH);
+        }
+        requestCount = count;
+        hasBatch = true;
+        hasDigest = false;
+        waitingForRequests = false;
+        installMode = mode;
+        if (expected != null)
+        {
+            expected.getBytes(expectedOffset, expectedDigest, 0, DIGEST_LENGTH);
+        }
+    }
+
+    /**
+     * @return a new generation for a hash request of the batch: an answer for an older generation is ignored.
+     */
+    public int nextHashGeneration()
+    {
+        hashGeneration = (hashGeneration + 1) & 0xFFFF;
+        return hashGeneration;
+    }
+
+    /**
+     * @return generation of the latest hash request.
+     */
+    public int hashGeneration()
+    {
+        return hashGeneration;
+    }
+
+    boolean digestEquals(final byte[] other)
+    {
+        return java.util.Arrays.equals(digest, other);
     }
 
     void setBatch(final DirectBuffer refs, final int offset, final int count)

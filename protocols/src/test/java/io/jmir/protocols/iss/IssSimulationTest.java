@@ -125,6 +125,28 @@ class IssSimulationTest
         }
     }
 
+    /**
+     * Exactly once for an app that delivered from the start; no request twice for one restored by state transfer
+     * (its log starts at the restored checkpoint).
+     */
+    static void assertExactlyOnceOrNoDuplicates(final RecordingApp app, final int clients, final int requestsPerClient)
+    {
+        if (app.restores() == 0)
+        {
+            assertExactlyOnce(app, clients, requestsPerClient);
+            return;
+        }
+        final Set<Long> seen = new HashSet<>();
+        for (final RecordingApp.Delivered d : app.log())
+        {
+            for (int i = 0; i < d.clientIds().length; i++)
+            {
+                assertThat(seen.add((d.clientIds()[i] << 32) | d.requestNos()[i])).as("request delivered twice")
+                    .isTrue();
+            }
+        }
+    }
+
     static void assertExactlyOnce(final RecordingApp app, final int clients, final int requestsPerClient)
     {
         final Set<Long> seen = new HashSet<>();

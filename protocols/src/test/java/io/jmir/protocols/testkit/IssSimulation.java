@@ -1,6 +1,8 @@
 package io.jmir.protocols.testkit;
 
 import io.jmir.codecs.engine.Scheme;
+import io.jmir.engine.EventInterceptor;
+import io.jmir.engine.NodeDefinition;
 import io.jmir.engine.SubmitResult;
 import io.jmir.engine.modules.wal.InMemoryWalStore;
 import io.jmir.engine.sim.Simulation;
@@ -12,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 
 /**
  * An ISS cluster in the engine's deterministic simulation runtime ({@link Simulation}): n nodes built from
@@ -37,14 +41,28 @@ public final class IssSimulation implements AutoCloseable
     public IssSimulation(final long seed, final IssConfig config, final int clientCount, final int requestsPerClient,
         final int maxInFlight, final double duplicateProbability)
     {
-        this(seed, config, clientCount, requestsPerClient, maxInFlight, duplicateProbability, null);
+        this(seed, config, clientCount, requestsPerClient, maxInFlight, duplicateProbability, (LeaderPolicy)null);
     }
 
     /**
-     * @param leaderPolicy leaders of each epoch on every node, null for the default (every node leads).
+     * @param leaderPolicy leaders of each epoch on every node (one shared stateless policy), null for the default
+     *                     (every node leads).
      */
     public IssSimulation(final long seed, final IssConfig config, final int clientCount, final int requestsPerClient,
         final int maxInFlight, final double duplicateProbability, final LeaderPolicy leaderPolicy)
+    {
+        this(seed, config, clientCount, requestsPerClient, maxInFlight, duplicateProbability,
+            leaderPolicy == null ? null : node -> leaderPolicy, null);
+    }
+
+    /**
+     * @param policies     leader policy of each node start (stateful policies need one per start), or null for the
+     *                     default.
+     * @param interceptors event interceptor of each node start (e.g. an event log), or null for none.
+     */
+    public IssSimulation(final long seed, final IssConfig config, final int clientCount, final int requestsPerClient,
+        final int maxInFlight, final double duplicateProbability, final IntFunction<LeaderPolicy> policies,
+        final BiFunction<Integer, NodeDefinition, EventInterceptor> interceptors)
     {
         this.config = config.conclude();
         final int n = config.nodeCount();
@@ -67,7 +85,11 @@ public final class IssSimulation implements AutoCloseable
                     (node, client, requestNo, seqNo, result, offset, length) ->
                         clientHolder[0].onReply(node, client, requestNo, seqNo, result, offset, length), 8 * 1024, 0,
                     env.durable().computeIfAbsent(WAL_KEY, InMemoryWalStore.class, InMemoryWalStore::new),
-                    leaderPolicy);
+                    policies == null ? null : policies.apply(nodeId));
+                if (interceptors != null)
+                {
+                    nodes[nodeId].definition.interceptor(interceptors.apply(nodeId, nodes[nodeId].definition));
+                }
                 return nodes[nodeId].definition;
             });
         clients = new SimClients(this, keys, config.clientAuthScheme(), n, config.f(), requestsPerClient,
