@@ -385,10 +385,15 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
         return nextDeliver / epochLength;
     }
 
+    /**
+     * Only an epoch this node has moved past is retransmitted: when the asker and this node are in the same epoch the
+     * PBFT resend and view change handle lost messages, and answering every StateRequest of every stuck node with a
+     * whole epoch made a retransmission storm that kept view changes from completing (campaign seeds 13 and 40).
+     */
     @Override
     public void retransmit(final int to, final long epoch)
     {
-        if (epoch < 0)
+        if (epoch < 0 || epoch >= currentEpoch())
         {
             return;
         }
