@@ -29,8 +29,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>
  * <b>Serving.</b> StateRequest: the latest certificate when it is at or above the asked epoch, otherwise (the
  * peer is stuck inside an epoch that is not stable yet, e.g. it lost messages while it was down) — if this node has
- * moved past that epoch — everything this node said in that epoch again (its pre-prepares, prepares and commits). At most one StateRequest per peer is
- * answered per half timeout (the others are counted and dropped: a retransmission is much larger than the request).
+ * moved past that epoch — everything this node said in that epoch again (its pre-prepares, prepares and commits).
+ * At most one StateRequest per peer is answered per half timeout (the others are counted and dropped: a
+ * retransmission is much larger than the request).
  * ChunkRequest: bytes of this node's checkpoint data for the epoch while it still holds it.
  * <p>
  * <b>Threading:</b> protocol module thread only.
