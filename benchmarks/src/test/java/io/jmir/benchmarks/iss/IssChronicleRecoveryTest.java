@@ -51,9 +51,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Crash recovery (ADR 0014) in the pipeline runtime with the Chronicle WAL on disk: 4 ISS nodes in one JVM over
  * the in-JVM LocalNetwork, each with a {@link ChronicleWal} in its own directory and the replicated KV store; KV
  * load from 2 clients; node 1 (a segment leader) is stopped mid-run and a new node — fresh modules, fresh app —
- * is started on the same WAL directory, twice; the load continues. Checks: the restarted node replayed its WAL;
- * every request completed; every incarnation of every node delivered the same batch at every sequence number it
- * delivered; the final KV state is identical on all nodes, the restarted one included. This test lives in
+ * is started on the same WAL directory (or, second test, on an empty one: a lost disk), twice; the load continues.
+ * Checks: the restarted node replayed its WAL (or installed a checkpoint fetched from its peers); every request
+ * completed; every incarnation of every node delivered the same batch at every sequence number it delivered; the
+ * final KV state is identical on all nodes, the restarted one included. This test lives in
  * {@code benchmarks} because {@code protocols} may not depend on {@code journal} (enforcer rule).
  */
 class IssChronicleRecoveryTest
@@ -74,6 +75,24 @@ class IssChronicleRecoveryTest
     @Timeout(180)
     void shouldRestartANodeOnItsChronicleWalAndConvergeWithTheOthers(@TempDir final Path data) throws Exception
     {
+        run(data, false);
+        assertThat(protocols[RESTARTED].recoveryStats().recoveredEntries()).as("replayed the Chronicle WAL")
+            .isPositive();
+    }
+
+    @Test
+    @Timeout(180)
+    void shouldCatchUpByStateTransferWhenTheRestartedNodeLostItsWalDirectory(@TempDir final Path data)
+        throws Exception
+    {
+        run(data, true);
+        assertThat(protocols[RESTARTED].recoveryStats().recoveredEntries()).as("empty WAL").isZero();
+        assertThat(protocols[RESTARTED].recoveryStats().installs()).as("installed a checkpoint from its peers: " +
+            protocols[RESTARTED].recoveryStats()).isPositive();
+    }
+
+    private void run(final Path data, final boolean wipe) throws Exception
+    {
         final IssConfig config = new IssConfig().nodeCount(NODES).maxBatchSize(16).batchTimeoutNs(2_000_000)
             .segmentLength(2).clientCount(CLIENTS).clientWatermarkWindow(256).maxRequestBytes(256)
             .clientAuthScheme(Scheme.HMAC_SHA256);
@@ -84,7 +103,7 @@ class IssChronicleRecoveryTest
         {
             for (int i = 0; i < NODES; i++)
             {
-                start(i, config, keys, network, router, data);
+                start(i, config, keys, network, router, data.resolve("node-" + i).resolve("wal"));
             }
             final RequestSender sender = this::send;
             final List<ClusterClient> clients = new ArrayList<>();
@@ -100,7 +119,8 @@ class IssChronicleRecoveryTest
                 final Node stopped = nodes.get(RESTARTED);
                 network.unregister(RESTARTED);
                 stopped.close();
-                start(RESTARTED, config, keys, network, router, data);
+                final Path wal = data.resolve("node-" + RESTARTED).resolve(wipe ? "wal-" + restart : "wal");
+                start(RESTARTED, config, keys, network, router, wal);
                 runPhase(clients, restart);
             }
             final long target = lastDelivered();
@@ -128,8 +148,6 @@ class IssChronicleRecoveryTest
             }
         }
         assertThat(conflicts).as("same batch at every sequence number on every incarnation").isEmpty();
-        assertThat(protocols[RESTARTED].recoveryStats().recoveredEntries()).as("replayed the Chronicle WAL")
-            .isPositive();
         for (int i = 0; i < NODES; i++)
         {
             assertThat(apps[i].store.copyOfState().keySet()).as("node " + i + " KV keys")
@@ -140,12 +158,12 @@ class IssChronicleRecoveryTest
     }
 
     private void start(final int nodeId, final IssConfig config, final TestKeys keys, final LocalNetwork network,
-        final ReplyRouter router, final Path data)
+        final ReplyRouter router, final Path walDirectory)
     {
         apps[nodeId] = new LoggingKv(batches, conflicts);
         protocols[nodeId] = new IssModule(config, nodeId);
         wals[nodeId] = new ChronicleWal(new ChronicleWal.Context()
-            .directory(data.resolve("node-" + nodeId).resolve("wal")).recoveryDestination("iss"));
+            .directory(walDirectory).recoveryDestination("iss"));
         final NodeDefinition definition = IssSchema.register(new NodeDefinition(nodeId, NODES))
             .module("net", network.module(nodeId))
             .module("hasher", new HasherModule())

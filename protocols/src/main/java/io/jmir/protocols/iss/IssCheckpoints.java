@@ -142,7 +142,11 @@ final class IssCheckpoints
         dataEncoder.limit(t.groupLimit);
         dataEncoder.putSnapshot(snapshot, offset, length);
         t.dataLength = dataEncoder.limit();
-        publisher.hash(IssPublisher.KIND_CHECKPOINT | epoch, t.data, 0, t.dataLength);
+        if (!publisher.hash(IssPublisher.KIND_CHECKPOINT | epoch, t.data, 0, t.dataLength))
+        {
+            throw new IllegalStateException("checkpoint data of epoch " + epoch + " (" + t.dataLength +
+                " bytes) does not fit one event to the hasher: raise the slot capacity or shrink the app snapshot");
+        }
     }
 
     /**
@@ -175,8 +179,11 @@ final class IssCheckpoints
         if (length == 0 || length > CheckpointCertificate.MAX_SIGNATURE_LENGTH)
         {
             signFailures++;
+            throw new IllegalStateException("node " + selfId + " cannot sign its checkpoint of epoch " + epoch +
+                " (signature of " + length + " bytes): its Ed25519 private key must be in the crypto module's " +
+                "KeyRegistry (ADR 0014)");
         }
-        final int copied = Math.min(length, CheckpointCertificate.MAX_SIGNATURE_LENGTH);
+        final int copied = length;
         signature.getBytes(offset, t.signatures, selfId * CheckpointCertificate.MAX_SIGNATURE_LENGTH, copied);
         t.signatureLengths[selfId] = copied;
         t.voted[selfId] = true;
@@ -257,8 +264,12 @@ final class IssCheckpoints
      */
     boolean hasData(final long epoch)
     {
+        if (epoch < 0)
+        {
+            return false;
+        }
         final Tracker t = trackers[(int)(epoch % trackers.length)];
-        return epoch >= 0 && t.epoch == epoch && t.ownKnown && t.dataLength > 0;
+        return t.epoch == epoch && t.ownKnown && t.dataLength > 0;
     }
 
     DirectBuffer data(final long epoch)
@@ -276,8 +287,12 @@ final class IssCheckpoints
      */
     boolean ownDigestEquals(final long epoch, final DirectBuffer digest, final int offset)
     {
+        if (epoch < 0)
+        {
+            return false;
+        }
         final Tracker t = trackers[(int)(epoch % trackers.length)];
-        if (epoch < 0 || t.epoch != epoch || !t.ownKnown)
+        if (t.epoch != epoch || !t.ownKnown)
         {
             return false;
         }

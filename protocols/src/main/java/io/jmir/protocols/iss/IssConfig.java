@@ -23,13 +23,17 @@ import io.jmir.engine.ConfigurationException;
  *   signatures or HMAC-SHA256 with pairwise client-node keys.</li>
  *   <li>State transfer (ADR 0014): {@code stateTransferTimeoutNs}: a node that delivered nothing for this long
  *   asks its peers for a stable checkpoint, and a fetch step (certificate, chunk) that takes this long moves on
- *   to another peer (0 derives 4 x segmentLength x batchTimeoutNs); {@code stateChunkBytes}: bytes of checkpoint
- *   data asked per chunk; {@code maxStateBytes}: largest checkpoint data a node accepts to fetch.</li>
+ *   to another peer (0 derives 4 x segmentLength x batchTimeoutNs, at least 500 ms); {@code stateChunkBytes}:
+ *   bytes of checkpoint data asked per chunk (a chunk message must fit the slots of the net and protocol stages:
+ *   default 8 KiB); {@code maxStateBytes}: largest checkpoint data a node accepts to fetch (it is hashed in one
+ *   event, so the protocol and hasher slots bound it too).</li>
  * </ul>
  * <b>Threading:</b> configured on one thread before the node is built; immutable in practice afterwards.
  */
 public final class IssConfig
 {
+    /** Floor of the derived state-transfer timeout: a slow but healthy node should catch up by itself. */
+    public static final long MIN_DERIVED_STATE_TRANSFER_TIMEOUT_NS = 500_000_000L;
     private int nodeCount;
     private int f = -1;
     private int maxBatchSize = 256;
@@ -44,7 +48,7 @@ public final class IssConfig
     private int maxRequestBytes = 64 * 1024;
     private Scheme clientAuthScheme = Scheme.ED25519;
     private long stateTransferTimeoutNs;
-    private int stateChunkBytes = 32 * 1024;
+    private int stateChunkBytes = 8 * 1024;
     private int maxStateBytes = 256 * 1024 * 1024;
     private boolean concluded;
 
@@ -180,7 +184,7 @@ public final class IssConfig
 
     /**
      * @param stateTransferTimeoutNs delivery silence before asking peers for state, and fetch step timeout; 0
-     *                               derives 4 x segmentLength x batchTimeoutNs.
+     *                               derives 4 x segmentLength x batchTimeoutNs, at least 500 ms.
      * @return this.
      */
     public IssConfig stateTransferTimeoutNs(final long stateTransferTimeoutNs)
@@ -294,7 +298,8 @@ public final class IssConfig
         }
         if (stateTransferTimeoutNs == 0)
         {
-            stateTransferTimeoutNs = 4L * segmentLength * batchTimeoutNs;
+            stateTransferTimeoutNs =
+                Math.max(4L * segmentLength * batchTimeoutNs, MIN_DERIVED_STATE_TRANSFER_TIMEOUT_NS);
         }
         if (stateTransferTimeoutNs < 1000)
         {

@@ -27,8 +27,14 @@ import org.agrona.concurrent.UnsafeBuffer;
  * (RequestsReady), messages from the net module (MessageReceived, authenticated by the transport).
  * <p>
  * Emits: WalAppend with follow-ups SendMessage / DeliverBatch / SnapshotRequest / WalTruncate / RequestStoreGc
- * (persist before send or deliver), HashRequest, TimerSet, ClientProgress. Module names it resolves: net, hasher,
- * wal, app, clients, reqstore, timer ({@link #MODULE_NAMES}).
+ * (persist before send or deliver), HashRequest, SignRequest / VerifyRequest (signed checkpoints, certificates),
+ * TimerSet, ClientProgress, RestoreState. Module names it resolves: net, hasher, wal, app, clients, reqstore, timer,
+ * crypto ({@link #MODULE_NAMES}).
+ * <p>
+ * Crash recovery and state transfer (ADR 0014): the WAL replay (WalEntryLoaded before any other input) is collected
+ * by {@link IssRecovery} and applied at the first other event; a node that delivers nothing for a while asks its
+ * peers for state ({@link IssStateTransfer}): a verified checkpoint certificate and chunked data, or a
+ * retransmission of the epoch it is stuck in.
  * <p>
  * <b>Threading:</b> called by its stage thread (or the simulation) only; see {@link Module}.
  */
@@ -379,11 +385,20 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
         return nextDeliver / epochLength;
     }
 
+    /**
+     * Only an epoch this node has moved past is retransmitted: when the asker and this node are in the same epoch the
+     * PBFT resend and view change handle lost messages, and answering every StateRequest of every stuck node with a
+     * whole epoch made a retransmission storm that kept view changes from completing (campaign seeds 13 and 40).
+     */
     @Override
     public void retransmit(final int to, final long epoch)
     {
+        if (epoch < 0 || epoch >= currentEpoch())
+        {
+            return;
+        }
         final IssEpoch state = epochs[(int)(epoch % epochs.length)];
-        if (epoch >= 0 && state.live && state.epoch == epoch)
+        if (state.live && state.epoch == epoch)
         {
             state.retransmit(publisher, payloadFetch, to);
         }
@@ -592,7 +607,7 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
     {
         return new IssRecoveryStats(recoveredEntries, recovery.malformed(), stateTransfer.requestsSent(),
             stateTransfer.certificatesRejected(), stateTransfer.badChunks(), stateTransfer.badSnapshots(),
-            stateTransfer.installs(), stateTransfer.adoptions(), stateTransfer.served(), installsRefused,
-            checkpoints.invalidSignatures());
+            stateTransfer.installs(), stateTransfer.adoptions(), stateTransfer.served(),
+            installsRefused + stateTransfer.refused(), checkpoints.invalidSignatures(), stateTransfer.throttled());
     }
 }

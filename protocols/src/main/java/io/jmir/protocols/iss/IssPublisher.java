@@ -134,16 +134,29 @@ final class IssPublisher
 
     void hashBatch(final PbftSlot slot)
     {
-        hash(KIND_BATCH | ((long)slot.nextHashGeneration() << GENERATION_SHIFT) | slot.seqNo(), slot.batch(), 0,
-            slot.batchLength());
+        if (!hash(KIND_BATCH | ((long)slot.nextHashGeneration() << GENERATION_SHIFT) | slot.seqNo(), slot.batch(), 0,
+            slot.batchLength()))
+        {
+            throw new IllegalStateException("batch of seq " + slot.seqNo() + " (" + slot.batchLength() +
+                " bytes) does not fit one event to the hasher: raise the slot capacity or lower maxBatchSize");
+        }
     }
 
-    void hash(final long correlationId, final DirectBuffer data, final int offset, final int length)
+    /**
+     * @return false (nothing emitted) when the data does not fit one event to the hasher.
+     */
+    boolean hash(final long correlationId, final DirectBuffer data, final int offset, final int length)
     {
         final EventBuilder b = emitter.event(hasherId);
+        if (b.remaining() < MessageHeaderEncoder.ENCODED_LENGTH + HashRequestEncoder.BLOCK_LENGTH + 8 + length)
+        {
+            b.abort();
+            return false;
+        }
         hash.wrapAndApplyHeader(b.buffer(), b.payloadOffset(), header).correlationId(correlationId)
             .itemsCount(1).next().putData(data, offset, length);
         b.payload(hash).commit();
+        return true;
     }
 
     void persistPreprepare(
@@ -354,10 +367,18 @@ final class IssPublisher
     /**
      * Send a pre-encoded ISS message (not persisted: recovery re-sends, state transfer) to one node, or to all
      * other nodes when {@code node} is negative.
+     *
+     * @return false (nothing sent) when the message does not fit one event to the net module.
      */
-    void send(final int node, final DirectBuffer message, final int offset, final int length)
+    boolean send(final int node, final DirectBuffer message, final int offset, final int length)
     {
         final EventBuilder b = emitter.event(netId);
+        if (b.remaining() < MessageHeaderEncoder.ENCODED_LENGTH + SendMessageEncoder.BLOCK_LENGTH + 8 +
+            nodeCount * SendMessageEncoder.DestinationsEncoder.sbeBlockLength() + length)
+        {
+            b.abort();
+            return false;
+        }
         final SendMessageEncoder.DestinationsEncoder destinations = send
             .wrapAndApplyHeader(b.buffer(), b.payloadOffset(), header).destinationModule(selfModule)
             .destinationsCount(node >= 0 ? 1 : nodeCount - 1);
@@ -370,6 +391,7 @@ final class IssPublisher
         }
         send.putMessage(message, offset, length);
         b.payload(send).commit();
+        return true;
     }
 
     /**

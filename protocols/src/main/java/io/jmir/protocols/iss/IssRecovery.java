@@ -24,7 +24,8 @@ import java.util.TreeMap;
  * any other input) this class collects what the protocol persisted: the latest stable checkpoint (certificate), the
  * node's own checkpoints (data with the app snapshot), and per slot the pre-prepared batch (references and
  * payloads), whether it prepared and whether it committed. {@link #finish} then rebuilds: client windows and the app
- * (RestoreState) from the own checkpoint at the stable epoch (the latest own one if the WAL has none there), the
+ * (RestoreState) from the own checkpoint at the stable epoch (nothing before the first stable checkpoint: the WAL
+ * then holds every epoch; the latest own one if the WAL has no data at the stable epoch), the
  * stable checkpoint and its certificate; it returns where delivery resumes. Epochs after the stable checkpoint are
  * replayed, not skipped, so that they stay live until stable and the node can retransmit what it said in them to
  * peers that still need it. Slots are put back when their epoch is entered ({@link #restoreSlots}): the node
@@ -112,7 +113,7 @@ final class IssRecovery
         {
             onIssEntry(length);
         }
-        catch (final IndexOutOfBoundsException ex)
+        catch (final IndexOutOfBoundsException | NegativeArraySizeException ex)
         {
             malformed++;
         }
@@ -126,49 +127,13 @@ final class IssRecovery
         switch (header.templateId())
         {
             case WalPrepreparedDecoder.TEMPLATE_ID:
-            {
                 preprepared.wrap(view, body, blockLength, version);
-                final Slot slot = slot(preprepared.seqNo());
-                slot.epoch = preprepared.epoch();
-                slot.view = preprepared.view();
-                slot.fill = preprepared.fill() == 1;
-                preprepared.getDigest(scratchDigest, 0, 32);
-                if (!java.util.Arrays.equals(scratchDigest, slot.digest))
-                {
-                    slot.prepared = false;
-                    slot.committed = false;
-                }
-                preprepared.getDigest(slot.digest, 0, 32);
-                final WalPrepreparedDecoder.RequestsDecoder refs = preprepared.requests();
-                slot.count = refs.count();
-                slot.refs = new byte[slot.count * PbftSlot.REF_LENGTH];
-                int i = 0;
-                for (final WalPrepreparedDecoder.RequestsDecoder ref : refs)
-                {
-                    final UnsafeBuffer out = new UnsafeBuffer(slot.refs);
-                    out.putLong(i * PbftSlot.REF_LENGTH, ref.clientId());
-                    out.putLong(i * PbftSlot.REF_LENGTH + 8, ref.requestNo());
-                    ref.getDigest(slot.refs, i * PbftSlot.REF_LENGTH + 16, 32);
-                    i++;
-                }
-                slot.preprepared = true;
+                onPreprepared(length);
                 break;
-            }
             case WalBatchPayloadsDecoder.TEMPLATE_ID:
-            {
                 payloads.wrap(view, body, blockLength, version);
-                final Slot slot = slot(payloads.seqNo());
-                final WalBatchPayloadsDecoder.RequestsDecoder requests = payloads.requests();
-                slot.payloads = new byte[requests.count()][];
-                int i = 0;
-                for (final WalBatchPayloadsDecoder.RequestsDecoder request : requests)
-                {
-                    slot.payloads[i] = new byte[request.payloadLength()];
-                    request.getPayload(slot.payloads[i], 0, slot.payloads[i].length);
-                    i++;
-                }
+                onPayloads(length);
                 break;
-            }
             case WalPreparedDecoder.TEMPLATE_ID:
             {
                 prepared.wrap(view, body, blockLength, version);
@@ -192,6 +157,10 @@ final class IssRecovery
                 c.epoch = checkpoint.epoch();
                 c.seqNo = checkpoint.seqNo();
                 checkpoint.getDigest(c.digest, 0, 32);
+                if (!fits(checkpoint.limit(), length))
+                {
+                    return;
+                }
                 c.data = new byte[checkpoint.dataLength()];
                 checkpoint.getData(c.data, 0, c.data.length);
                 own.put(c.epoch, c);
@@ -217,6 +186,71 @@ final class IssRecovery
         }
     }
 
+    private void onPreprepared(final int length)
+    {
+        final Slot slot = slot(preprepared.seqNo());
+        slot.epoch = preprepared.epoch();
+        slot.view = preprepared.view();
+        slot.fill = preprepared.fill() == 1;
+        preprepared.getDigest(scratchDigest, 0, 32);
+        if (!java.util.Arrays.equals(scratchDigest, slot.digest))
+        {
+            slot.prepared = false;
+            slot.committed = false;
+        }
+        preprepared.getDigest(slot.digest, 0, 32);
+        final WalPrepreparedDecoder.RequestsDecoder refs = preprepared.requests();
+        if (preprepared.limit() + (long)refs.count() * PbftSlot.REF_LENGTH > length)
+        {
+            malformed++;
+            return;
+        }
+        slot.count = refs.count();
+        slot.refs = new byte[slot.count * PbftSlot.REF_LENGTH];
+        int i = 0;
+        for (final WalPrepreparedDecoder.RequestsDecoder ref : refs)
+        {
+            final UnsafeBuffer out = new UnsafeBuffer(slot.refs);
+            out.putLong(i * PbftSlot.REF_LENGTH, ref.clientId());
+            out.putLong(i * PbftSlot.REF_LENGTH + 8, ref.requestNo());
+            ref.getDigest(slot.refs, i * PbftSlot.REF_LENGTH + 16, 32);
+            i++;
+        }
+        slot.preprepared = true;
+    }
+
+    private void onPayloads(final int length)
+    {
+        final Slot slot = slot(payloads.seqNo());
+        final WalBatchPayloadsDecoder.RequestsDecoder requests = payloads.requests();
+        final byte[][] bytes = new byte[requests.count()][];
+        int i = 0;
+        for (final WalBatchPayloadsDecoder.RequestsDecoder request : requests)
+        {
+            if (!fits(payloads.limit(), length))
+            {
+                return;
+            }
+            bytes[i] = new byte[request.payloadLength()];
+            request.getPayload(bytes[i], 0, bytes[i].length);
+            i++;
+        }
+        slot.payloads = bytes;
+    }
+
+    /**
+     * @return true when the var data whose 32-bit length is at {@code at} ends inside the entry; counts it otherwise.
+     */
+    private boolean fits(final int at, final int length)
+    {
+        if (at + 4 > length || at + 4L + (view.getInt(at) & 0xFFFFFFFFL) > length)
+        {
+            malformed++;
+            return false;
+        }
+        return true;
+    }
+
     private Slot slot(final long seqNo)
     {
         return slots.computeIfAbsent(seqNo, (s) -> new Slot());
@@ -231,7 +265,7 @@ final class IssRecovery
         final CheckpointInstaller installer)
     {
         final OwnCheckpoint atStable = own.get(stableEpoch);
-        final Map.Entry<Long, OwnCheckpoint> latest = own.lastEntry();
+        final Map.Entry<Long, OwnCheckpoint> latest = stableEpoch < 0 ? null : own.lastEntry();
         long resume = 0;
         if (atStable != null || latest != null)
         {

@@ -14,8 +14,11 @@ package io.jmir.protocols.iss;
  * @param installs                  checkpoints installed by state transfer.
  * @param adoptions                 certificates adopted for an epoch this node had delivered itself.
  * @param served                    certificates and chunks this node served to peers.
- * @param installsRefused           verified data refused at install (does not decode, or another epoch).
+ * @param installsRefused           fetched data refused: too large to hash in one event, or verified but not
+ *                                  decodable / of another epoch at install.
  * @param invalidCheckpointVotes    peers' SignedCheckpoints whose signature did not verify.
+ * @param throttledStateRequests    peers' StateRequests dropped because that peer was answered less than half a
+ *                                  state-transfer timeout ago.
  */
 public record IssRecoveryStats(
     long recoveredEntries,
@@ -28,6 +31,7 @@ public record IssRecoveryStats(
     long adoptions,
     long served,
     long installsRefused,
-    long invalidCheckpointVotes)
+    long invalidCheckpointVotes,
+    long throttledStateRequests)
 {
 }

@@ -1,6 +1,8 @@
 package io.jmir.protocols.iss;
 
+import io.jmir.protocols.codecs.CheckpointCertificateEncoder;
 import io.jmir.protocols.codecs.CheckpointDataEncoder;
+import io.jmir.protocols.codecs.ChunkRequestEncoder;
 import io.jmir.protocols.codecs.CheckpointEncoder;
 import io.jmir.protocols.codecs.ClientProgressEncoder;
 import io.jmir.protocols.codecs.ClientReplyEncoder;
@@ -9,6 +11,10 @@ import io.jmir.protocols.codecs.MessageHeaderEncoder;
 import io.jmir.protocols.codecs.PrepareEncoder;
 import io.jmir.protocols.codecs.PreprepareEncoder;
 import io.jmir.protocols.codecs.RequestsReadyEncoder;
+import io.jmir.protocols.codecs.SignedCheckpointEncoder;
+import io.jmir.protocols.codecs.StateChunkEncoder;
+import io.jmir.protocols.codecs.StateRequestEncoder;
+import io.jmir.protocols.codecs.WalBatchPayloadsEncoder;
 import io.jmir.protocols.codecs.WalCheckpointEncoder;
 import io.jmir.protocols.codecs.WalCommittedEncoder;
 import io.jmir.protocols.codecs.WalPreparedEncoder;
@@ -38,7 +44,7 @@ public final class IssSchema
      */
     public static String[] templateNames()
     {
-        final String[] names = new String[WalStableCheckpointEncoder.TEMPLATE_ID + 1];
+        final String[] names = new String[WalBatchPayloadsEncoder.TEMPLATE_ID + 1];
         names[PreprepareEncoder.TEMPLATE_ID] = "Preprepare";
         names[PrepareEncoder.TEMPLATE_ID] = "Prepare";
         names[CommitEncoder.TEMPLATE_ID] = "Commit";
@@ -53,6 +59,12 @@ public final class IssSchema
         names[WalCommittedEncoder.TEMPLATE_ID] = "WalCommitted";
         names[WalCheckpointEncoder.TEMPLATE_ID] = "WalCheckpoint";
         names[WalStableCheckpointEncoder.TEMPLATE_ID] = "WalStableCheckpoint";
+        names[SignedCheckpointEncoder.TEMPLATE_ID] = "SignedCheckpoint";
+        names[CheckpointCertificateEncoder.TEMPLATE_ID] = "CheckpointCertificate";
+        names[StateRequestEncoder.TEMPLATE_ID] = "StateRequest";
+        names[ChunkRequestEncoder.TEMPLATE_ID] = "ChunkRequest";
+        names[StateChunkEncoder.TEMPLATE_ID] = "StateChunk";
+        names[WalBatchPayloadsEncoder.TEMPLATE_ID] = "WalBatchPayloads";
         return names;
     }
 

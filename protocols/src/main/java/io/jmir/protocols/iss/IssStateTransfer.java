@@ -28,9 +28,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * is installed by the host (client windows, app RestoreState, stable checkpoint, next epoch).
  * <p>
  * <b>Serving.</b> StateRequest: the latest certificate when it is at or above the asked epoch, otherwise (the
- * peer is stuck inside an epoch that is not stable yet, e.g. it lost messages while it was down) everything this
- * node said in that epoch again (its pre-prepares, prepares and commits). ChunkRequest: bytes of this node's
- * checkpoint data for the epoch while it still holds it.
+ * peer is stuck inside an epoch that is not stable yet, e.g. it lost messages while it was down) — if this node has
+ * moved past that epoch — everything this node said in that epoch again (its pre-prepares, prepares and commits).
+ * At most one StateRequest per peer is answered per half timeout (the others are counted and dropped: a
+ * retransmission is much larger than the request).
+ * ChunkRequest: bytes of this node's checkpoint data for the epoch while it still holds it.
  * <p>
  * <b>Threading:</b> protocol module thread only.
  */
@@ -82,6 +84,7 @@ final class IssStateTransfer
     private final Host host;
     private final boolean[] bad;
     private final boolean[] forger;
+    private final long[] lastAnsweredNs;
     private final int selfId;
     private final int nodeCount;
     private final long timeoutNs;
@@ -104,6 +107,8 @@ final class IssStateTransfer
     private long installs;
     private long adoptions;
     private long served;
+    private long refused;
+    private long throttled;
 
     IssStateTransfer(final IssConfig config, final int selfId, final IssCheckpoints checkpoints,
         final IssPublisher publisher, final Host host)
@@ -118,6 +123,8 @@ final class IssStateTransfer
         this.host = host;
         this.bad = new boolean[nodeCount];
         this.forger = new boolean[nodeCount];
+        this.lastAnsweredNs = new long[nodeCount];
+        java.util.Arrays.fill(lastAnsweredNs, Long.MIN_VALUE / 2);
         this.target = new CheckpointCertificate(nodeCount, config.strongQuorum());
     }
 
@@ -184,10 +191,16 @@ final class IssStateTransfer
     void onStateRequest(final int from, final StateRequestDecoder request)
     {
         final CheckpointCertificate certificate = checkpoints.certificate();
-        if (from == selfId)
+        if (from == selfId || from < 0 || from >= nodeCount)
         {
             return;
         }
+        if (nowNs - lastAnsweredNs[from] < timeoutNs / 2)
+        {
+            throttled++;
+            return;
+        }
+        lastAnsweredNs[from] = nowNs;
         if (certificate.epoch() >= 0 && certificate.epoch() >= request.epoch())
         {
             publisher.send(from, certificate.buffer(), 0, certificate.length());
@@ -215,8 +228,10 @@ final class IssStateTransfer
         final int length = Math.min(Math.min(request.maxLength(), chunkBytes), total - offset);
         chunk.wrapAndApplyHeader(out, 0, header).epoch(epoch).position(offset).totalLength(total)
             .putData(checkpoints.data(epoch), offset, length);
-        publisher.send(from, out, 0, MessageHeaderEncoder.ENCODED_LENGTH + chunk.encodedLength());
-        served++;
+        if (publisher.send(from, out, 0, MessageHeaderEncoder.ENCODED_LENGTH + chunk.encodedLength()))
+        {
+            served++;
+        }
     }
 
     // ---------------------------------------------------------------- fetching
@@ -342,7 +357,12 @@ final class IssStateTransfer
         else
         {
             enter(HASHING);
-            publisher.hash(IssPublisher.KIND_STATE_DATA | (fetch & 0xFFFFFFFFFFFFL), data, 0, total);
+            if (!publisher.hash(IssPublisher.KIND_STATE_DATA | (fetch & 0xFFFFFFFFFFFFL), data, 0, total))
+            {
+                refused++;
+                target.clear();
+                enter(IDLE);
+            }
         }
     }
 
@@ -408,5 +428,15 @@ final class IssStateTransfer
     long served()
     {
         return served;
+    }
+
+    long refused()
+    {
+        return refused;
+    }
+
+    long throttled()
+    {
+        return throttled;
     }
 }

@@ -17,7 +17,7 @@ package io.jmir.protocols.iss;
  * @param liveCheckpoints  checkpoint trackers above the stable checkpoint.
  * @param rejectedMessages protocol messages rejected or ignored.
  * @param droppedRequests  ready requests not admitted (duplicate or outside the watermarks).
- * @param recoveredEntries WAL entries replayed at start (counted; replay is the crash-recovery issue's).
+ * @param recoveredEntries WAL entries replayed at start (ADR 0014; details in {@link IssRecoveryStats}).
  * @param timerFirings     TimerFired events received.
  * @param proposals        batches this node proposed as a leader.
  * @param viewChanges      view changes this node started (ADR 0013).

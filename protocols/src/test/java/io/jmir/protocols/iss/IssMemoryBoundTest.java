@@ -63,7 +63,7 @@ class IssMemoryBoundTest
         final IssStats stats = c.node(0).iss.stats();
         assertThat(stats.stableEpoch()).as("many epochs ran: " + stats).isGreaterThanOrEqualTo(40);
         assertThat(c.node(0).wal.truncations()).isGreaterThanOrEqualTo(40);
-        final long epochEntries = 3L * config.epochLength() + 2;
+        final long epochEntries = 4L * config.epochLength() + 2; // payloads, pre-prepared, prepared, committed per slot
         assertThat(maxEpochs).isLessThanOrEqualTo(config.epochWindow() + 2);
         assertThat(maxTrackers).isLessThanOrEqualTo(config.epochWindow() + 2);
         assertThat(maxWal).as("WAL entries held").isLessThanOrEqualTo((config.epochWindow() + 2) * epochEntries);

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class IssRecoveryTest
 {
-    static final int SEEDS = 12;
+    static final int SEEDS = 40;
     static final int CRASHES = 6;
     private static final long LIMIT_NS = TimeUnit.SECONDS.toNanos(60);
 

@@ -10,6 +10,7 @@ import io.jmir.protocols.codecs.MessageHeaderDecoder;
 import io.jmir.protocols.codecs.MessageHeaderEncoder;
 import io.jmir.protocols.codecs.StateChunkDecoder;
 import io.jmir.protocols.codecs.StateChunkEncoder;
+import io.jmir.protocols.codecs.StateRequestDecoder;
 import io.jmir.protocols.testkit.IssSimulation;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -27,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * partition after which the peers garbage-collected everything it missed, a Byzantine peer serving a wrong snapshot
  * or a malformed chunk, a Byzantine peer answering with a forged certificate (a bad signature, fewer than 2f+1
  * signers). Each runs {@value #SEEDS} seeds. Checks: node 3 installs a verified checkpoint, the lie is detected and
- * counted, and all nodes converge to the same app state with every request applied exactly once and the same batch
- * at every sequence number each of them delivered.
+ * counted, StateRequests repeated by node 3 are throttled, and all nodes converge to the same app state with every
+ * request applied exactly once and the same batch at every sequence number each of them delivered.
  */
 class IssStateTransferTest
 {
@@ -63,6 +64,14 @@ class IssStateTransferTest
         {
             try (IssSimulation c = simulation(seed, null))
             {
+                c.simulation().network().addMangler(LAGGING, (from, to, message, offset, length, output) ->
+                {
+                    final int copies = template(message, offset) == StateRequestDecoder.TEMPLATE_ID ? 10 : 1;
+                    for (int i = 0; i < copies; i++)
+                    {
+                        output.send(message, offset, length);
+                    }
+                });
                 c.schedule(TimeUnit.MILLISECONDS.toNanos(40), () ->
                 {
                     c.simulation().crash(LAGGING);
@@ -73,6 +82,8 @@ class IssStateTransferTest
                 assertThat(c.node(LAGGING).iss.recoveryStats().recoveredEntries()).as("wiped: nothing to replay")
                     .isZero();
                 assertThat(c.node(LAGGING).iss.recoveryStats().installs()).as("installed a checkpoint").isPositive();
+                assertThat(c.node(0).iss.recoveryStats().throttledStateRequests())
+                    .as("the repeated StateRequests of node 3 were not all answered").isPositive();
             }
         });
     }

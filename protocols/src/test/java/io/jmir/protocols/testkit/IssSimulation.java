@@ -101,7 +101,7 @@ public final class IssSimulation implements AutoCloseable
     {
         return new IssConfig().nodeCount(n).maxBatchSize(6).batchTimeoutNs(3_000_000).segmentLength(3)
             .clientCount(clients).clientWatermarkWindow(128).epochWindow(2).maxRequestBytes(200)
-            .clientAuthScheme(scheme);
+            .clientAuthScheme(scheme).stateTransferTimeoutNs(36_000_000);
     }
 
     public IssSimulation start()
