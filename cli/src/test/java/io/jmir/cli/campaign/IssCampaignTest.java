@@ -16,9 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The ISS fault campaign ({@link IssCampaign}): {@value #SCHEDULES} random schedules in CI (seeds 1..40), many more
  * with the soak profile ({@code mvn -B -P soak -pl cli -am verify -Dtest=IssCampaignTest
  * -Dsurefire.failIfNoSpecifiedTests=false}: 2000 schedules; or {@code -Djmir.campaign.schedules=N
- * -Djmir.sim.firstSeed=S}). Each schedule (4 nodes; 7 for a third of them with
- * {@code -Djmir.campaign.sevenNodes=true}, which exposes an open liveness issue, see
- * {@link IssCampaign#SEVEN_NODES_PROPERTY}) mixes up to f faulty nodes — Byzantine (every
+ * -Djmir.sim.firstSeed=S}). Each schedule (4 nodes; 7 for a third of them unless
+ * {@code -Djmir.campaign.sevenNodes=false}, see {@link IssCampaign#SEVEN_NODES_PROPERTY}) mixes up to f faulty
+ * nodes — Byzantine (every
  * {@link io.jmir.protocols.testkit.IssByzantine.Behaviour}) or crash/restart on their WAL — with partitions that
  * heal, loss, duplication and reordering. {@code -Djmir.campaign.crash=false} leaves crash/restart out.
  * <p>
