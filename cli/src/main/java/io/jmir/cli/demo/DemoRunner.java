@@ -68,6 +68,7 @@ public final class DemoRunner implements AutoCloseable
         if (!session.awaitReady(clients, 60_000))
         {
             out.println("jmir demo: the cluster did not answer within 60 s; node logs: " + dir.toAbsolutePath());
+            out.println(session.logTails(20));
             return 1;
         }
         out.println("cluster ready; " + clients + " closed-loop clients (window 8, 64-byte PUT/GET) for " + seconds +
