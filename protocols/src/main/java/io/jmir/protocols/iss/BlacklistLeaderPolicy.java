@@ -1,7 +1,10 @@
 package io.jmir.protocols.iss;
 
 import io.jmir.engine.ConfigurationException;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -14,7 +17,8 @@ import java.util.Arrays;
  * by the i-th of them. Deterministic: computed only from the agreed sequence of {@link #epochDelivered} calls.
  * <p>
  * Its state ({@link #suspectedIn()}) is a function of the delivered log; a node that restores from a checkpoint
- * instead of replaying the log must restore it too ({@link #restore(long[])}).
+ * instead of replaying the log must restore it too: it travels in the checkpoint data ({@link #writeState},
+ * {@link #restoreState}: per node the last epoch it was suspected in, 8 bytes little endian each).
  * <p>
  * <b>Threading:</b> protocol module thread only.
  */
@@ -109,6 +113,42 @@ public final class BlacklistLeaderPolicy implements LeaderPolicy
             throw new IllegalArgumentException("state must have " + nodeCount + " entries, had " + state.length);
         }
         System.arraycopy(state, 0, suspectedIn, 0, nodeCount);
+        computedFor = Long.MIN_VALUE;
+    }
+
+    @Override
+    public int stateLength()
+    {
+        return nodeCount * Long.BYTES;
+    }
+
+    @Override
+    public void writeState(final MutableDirectBuffer buffer, final int offset)
+    {
+        for (int node = 0; node < nodeCount; node++)
+        {
+            buffer.putLong(offset + node * Long.BYTES, suspectedIn[node], ByteOrder.LITTLE_ENDIAN);
+        }
+    }
+
+    @Override
+    public boolean checkState(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return length == 0 || length == stateLength();
+    }
+
+    @Override
+    public void restoreState(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!checkState(buffer, offset, length))
+        {
+            throw new IllegalArgumentException("state must have " + stateLength() + " bytes, had " + length);
+        }
+        for (int node = 0; node < nodeCount; node++)
+        {
+            suspectedIn[node] = length == 0 ? Long.MIN_VALUE :
+                buffer.getLong(offset + node * Long.BYTES, ByteOrder.LITTLE_ENDIAN);
+        }
         computedFor = Long.MIN_VALUE;
     }
 

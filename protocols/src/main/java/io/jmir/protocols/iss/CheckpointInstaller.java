@@ -8,8 +8,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * Installs a checkpoint's CheckpointData (ADR 0012) into the node: the client windows of the protocol's request
  * pool (low watermarks and delivered bitmaps), the client tracker's watermarks (ClientProgress) and the app's state
- * (RestoreState with the snapshot). Used by crash recovery (own checkpoint from the WAL) and by state transfer (a
- * certified checkpoint fetched from peers). Data that does not decode is refused before anything changes.
+ * (RestoreState with the snapshot) and the leader policy's state. Used by crash recovery (own checkpoint from the
+ * WAL) and by state transfer (a certified checkpoint fetched from peers). Data that does not decode is refused
+ * before anything changes.
  * <p>
  * <b>Threading:</b> protocol module thread only.
  */
@@ -21,13 +22,16 @@ final class CheckpointInstaller
     private final UnsafeBuffer bitmap = new UnsafeBuffer(0, 0);
     private final RequestPool pool;
     private final IssPublisher publisher;
+    private final LeaderPolicy policy;
     private final long[] changed;
     private final int clientCount;
     private long epoch = -1;
     private long seqNo = -1;
 
-    CheckpointInstaller(final IssConfig config, final RequestPool pool, final IssPublisher publisher)
+    CheckpointInstaller(final IssConfig config, final RequestPool pool, final IssPublisher publisher,
+        final LeaderPolicy policy)
     {
+        this.policy = policy;
         this.pool = pool;
         this.publisher = publisher;
         this.clientCount = config.clientCount();
@@ -124,11 +128,20 @@ final class CheckpointInstaller
             {
                 return false;
             }
+            decoder.skipSnapshot();
+            final int policyLength = decoder.leaderPolicyLength();
+            final int policyAt = policyLength == 0 ? decoder.limit() : decoder.limit() + 4;
+            if (policyLength < 0 || policyAt + policyLength > length ||
+                !policy.checkState(view, policyAt, policyLength))
+            {
+                return false;
+            }
             if (apply)
             {
                 pool.finishRestore();
                 publisher.clientProgress(dataEpoch + 1, changed, moved);
                 publisher.restoreApp(dataSeqNo, view, snapshotAt, snapshotLength);
+                policy.restoreState(view, policyAt, policyLength);
             }
             epoch = dataEpoch;
             seqNo = dataSeqNo;

@@ -7,13 +7,14 @@ import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Checkpoints at epoch ends (ADR 0012, signatures and certificates ADR 0014): when the epoch's last batch is
- * delivered the client watermark state is captured and the app is asked for a snapshot; CheckpointData {epoch,
- * seqNo, client watermarks, snapshot} is hashed by the hasher module, the statement (epoch, seqNo, digest) is signed
- * by the crypto module, the data is persisted and the SignedCheckpoint sent to the other nodes. A peer's
- * SignedCheckpoint counts once the crypto module verified its signature; 2f+1 verified matching digests (own
- * included) make it stable: the {@link CheckpointCertificate} is persisted (its follow-ups truncate the WAL and the
- * request store below the next epoch) and kept to serve state transfer; the host then drops the epoch's state.
+ * Checkpoints at epoch ends (ADR 0012, signatures and certificates ADR 0014): when the epoch's last batch is delivered
+ * the client watermark state and the leader policy's state are captured and the app is asked for a snapshot;
+ * CheckpointData {epoch, seqNo, client watermarks, snapshot, leader policy state} is hashed by the hasher module, the
+ * statement (epoch, seqNo, digest) is signed by the crypto module, the data is persisted and the SignedCheckpoint sent
+ * to the other nodes. A peer's SignedCheckpoint counts once the crypto module verified its signature; 2f+1 verified
+ * matching digests (own included) make it stable: the {@link CheckpointCertificate} is persisted (its follow-ups
+ * truncate the WAL and the request store below the next epoch) and kept to serve state transfer; the host then drops
+ * the epoch's state.
  * <p>
  * <b>Threading:</b> protocol module thread only.
  */
@@ -96,11 +97,14 @@ final class IssCheckpoints
     }
 
     /**
-     * The epoch's last batch was delivered and client watermarks advanced: capture them.
+     * The epoch's last batch was delivered, client watermarks advanced and the leader policy was told: capture
+     * both.
      */
-    void epochDelivered(final long epoch, final long lastSeqNo, final RequestPool pool)
+    void epochDelivered(final long epoch, final long lastSeqNo, final RequestPool pool, final LeaderPolicy policy)
     {
         final Tracker t = tracker(epoch);
+        t.policyLength = policy.stateLength();
+        policy.writeState(t.policyState, 0);
         int known = 0;
         for (int c = 0; c < pool.clientCount(); c++)
         {
@@ -141,6 +145,7 @@ final class IssCheckpoints
         dataEncoder.wrap(t.data, MessageHeaderEncoder.ENCODED_LENGTH);
         dataEncoder.limit(t.groupLimit);
         dataEncoder.putSnapshot(snapshot, offset, length);
+        dataEncoder.putLeaderPolicy(t.policyState, 0, t.policyLength);
         t.dataLength = dataEncoder.limit();
         if (!publisher.hash(IssPublisher.KIND_CHECKPOINT | epoch, t.data, 0, t.dataLength))
         {
@@ -420,6 +425,8 @@ final class IssCheckpoints
         final ExpandableArrayBuffer data = new ExpandableArrayBuffer(1024);
         int dataLength;
         int groupLimit;
+        final ExpandableArrayBuffer policyState = new ExpandableArrayBuffer(64);
+        int policyLength;
         boolean awaitingSnapshot;
         boolean ownKnown;
         final byte[] own = new byte[32];

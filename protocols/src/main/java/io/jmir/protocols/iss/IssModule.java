@@ -87,12 +87,14 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
     private long proposals;
 
     /**
+     * With a {@link BlacklistLeaderPolicy} (penalty 4 epochs; its state travels in the checkpoints).
+     *
      * @param config    cluster parameters; validated here ({@link IssConfig#conclude()}).
      * @param selfId    this node's id.
      */
     public IssModule(final IssConfig config, final int selfId)
     {
-        this(config, selfId, new SimpleLeaderPolicy(config.nodeCount()));
+        this(config, selfId, new BlacklistLeaderPolicy(config));
     }
 
     /**
@@ -119,7 +121,7 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
         this.suspected = new boolean[config.nodeCount()];
         this.batchRules = new IssBatchRules(config, pool);
         this.recovery = new IssRecovery(config);
-        this.installer = new CheckpointInstaller(config, pool, publisher);
+        this.installer = new CheckpointInstaller(config, pool, publisher, leaderPolicy);
         this.stateTransfer = new IssStateTransfer(config, selfId, checkpoints, publisher, this);
         this.cryptoResults = new IssCryptoResults(checkpoints, stateTransfer);
         this.payloadFetch = new IssPayloadFetch(this, pool, publisher);
@@ -519,8 +521,8 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
     {
         final int moved = pool.advanceWatermarks(changedClients);
         publisher.clientProgress(epoch.epoch + 1, changedClients, moved);
-        checkpoints.epochDelivered(epoch.epoch, epoch.last(), pool);
         leaderPolicy.epochDelivered(epoch.epoch, suspected);
+        checkpoints.epochDelivered(epoch.epoch, epoch.last(), pool, leaderPolicy);
         tryEnterEpoch(epoch.epoch + 1);
     }
 

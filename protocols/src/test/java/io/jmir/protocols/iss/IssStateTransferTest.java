@@ -8,6 +8,7 @@ import io.jmir.protocols.codecs.CheckpointCertificateDecoder;
 import io.jmir.protocols.codecs.CheckpointCertificateEncoder;
 import io.jmir.protocols.codecs.MessageHeaderDecoder;
 import io.jmir.protocols.codecs.MessageHeaderEncoder;
+import io.jmir.protocols.codecs.PreprepareDecoder;
 import io.jmir.protocols.codecs.StateChunkDecoder;
 import io.jmir.protocols.codecs.StateChunkEncoder;
 import io.jmir.protocols.codecs.StateRequestDecoder;
@@ -19,6 +20,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -110,6 +115,74 @@ class IssStateTransferTest
                     .isGreaterThan(behindAtHeal[0] / epochLength + 1);
                 assertThat(c.node(LAGGING).iss.recoveryStats().installs()).as("installed a checkpoint").isPositive();
                 assertThat(c.node(LAGGING).iss.stats().nextDeliver()).isGreaterThan(behindAtHeal[0]);
+            }
+        });
+    }
+
+    /**
+     * Node 1's pre-prepares never arrive, so it is suspected whenever it leads and the blacklist (the default
+     * policy) excludes it for 4 epochs; node 3 is wiped and installs a checkpoint, whose data carries the policy's
+     * state: afterwards it computes the same leaders as the others for every epoch, including epochs without node 1.
+     * Without the wipe node 3 recovers from its WAL at its stable checkpoint (restoring the state from its own
+     * checkpoint data), then installs or catches up.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    @Timeout(120)
+    void shouldComputeTheSameLeadersAfterInstallingACheckpointWithASuspectedLeader(final boolean wipe)
+    {
+        SimulationRunner.run(SEEDS, (seed) ->
+        {
+            final List<Map<Long, String>> leaders = newLeaderMaps(4);
+            final IssConfig config = IssSimulation.config(4, Scheme.HMAC_SHA256, CLIENTS).stateChunkBytes(64);
+            try (IssSimulation c = new IssSimulation(seed, config, CLIENTS, REQUESTS, 4, 0.02,
+                node -> new RecordingPolicy(new BlacklistLeaderPolicy(config), leaders.get(node)), null))
+            {
+                c.clients().resubmitUntilCompleted(TimeUnit.MILLISECONDS.toNanos(25));
+                c.start();
+                c.simulation().network().addMangler(1, (from, to, message, offset, length, output) ->
+                {
+                    if (template(message, offset) != PreprepareDecoder.TEMPLATE_ID)
+                    {
+                        output.send(message, offset, length);
+                    }
+                });
+                c.schedule(TimeUnit.MILLISECONDS.toNanos(60), () ->
+                {
+                    c.simulation().crash(LAGGING);
+                    if (wipe)
+                    {
+                        c.simulation().durable(LAGGING).remove(IssSimulation.WAL_KEY);
+                    }
+                });
+                c.schedule(TimeUnit.MILLISECONDS.toNanos(100), () -> leaders.get(LAGGING).clear());
+                c.schedule(TimeUnit.MILLISECONDS.toNanos(240), () -> c.simulation().restart(LAGGING));
+                runAndCheck(c);
+                if (wipe)
+                {
+                    assertThat(c.node(LAGGING).iss.recoveryStats().installs()).as("installed a checkpoint")
+                        .isPositive();
+                }
+                else
+                {
+                    assertThat(c.node(LAGGING).iss.recoveryStats().recoveredEntries()).as("recovered from its WAL")
+                        .isPositive();
+                }
+                int compared = 0;
+                int withoutNode1 = 0;
+                for (final Map.Entry<Long, String> entry : leaders.get(LAGGING).entrySet())
+                {
+                    final String others = leaders.get(0).get(entry.getKey());
+                    if (others != null)
+                    {
+                        assertThat(entry.getValue()).as("leaders of epoch " + entry.getKey()).isEqualTo(others);
+                        compared++;
+                        withoutNode1 += entry.getValue().contains("1") ? 0 : 1;
+                    }
+                }
+                assertThat(compared).as("epochs node 3 led after installing").isPositive();
+                assertThat(withoutNode1).as("epochs after the install that excluded the suspected node 1")
+                    .isPositive();
             }
         });
     }
@@ -229,6 +302,80 @@ class IssStateTransferTest
         c.clients().resubmitUntilCompleted(TimeUnit.MILLISECONDS.toNanos(25));
         c.start();
         return c;
+    }
+
+    private static List<Map<Long, String>> newLeaderMaps(final int n)
+    {
+        final List<Map<Long, String>> maps = new ArrayList<>();
+        for (int i = 0; i < n; i++)
+        {
+            maps.add(new HashMap<>());
+        }
+        return maps;
+    }
+
+    /**
+     * Records the leaders each epoch was started with (epoch: "a,b,c"), delegating everything.
+     */
+    private static final class RecordingPolicy implements LeaderPolicy
+    {
+        private final LeaderPolicy delegate;
+        private final Map<Long, String> leaders;
+
+        RecordingPolicy(final LeaderPolicy delegate, final Map<Long, String> leaders)
+        {
+            this.delegate = delegate;
+            this.leaders = leaders;
+        }
+
+        @Override
+        public int leaderCount(final long epoch)
+        {
+            final int count = delegate.leaderCount(epoch);
+            final StringBuilder text = new StringBuilder();
+            for (int i = 0; i < count; i++)
+            {
+                text.append(i == 0 ? "" : ",").append(delegate.leader(epoch, i));
+            }
+            leaders.put(epoch, text.toString());
+            return count;
+        }
+
+        @Override
+        public int leader(final long epoch, final int index)
+        {
+            return delegate.leader(epoch, index);
+        }
+
+        @Override
+        public void epochDelivered(final long epoch, final boolean[] suspected)
+        {
+            delegate.epochDelivered(epoch, suspected);
+        }
+
+        @Override
+        public int stateLength()
+        {
+            return delegate.stateLength();
+        }
+
+        @Override
+        public void writeState(final MutableDirectBuffer buffer, final int offset)
+        {
+            delegate.writeState(buffer, offset);
+        }
+
+        @Override
+        public boolean checkState(final DirectBuffer buffer, final int offset, final int length)
+        {
+            return delegate.checkState(buffer, offset, length);
+        }
+
+        @Override
+        public void restoreState(final DirectBuffer buffer, final int offset, final int length)
+        {
+            delegate.restoreState(buffer, offset, length);
+        }
     }
 
     private static void wipeAndRestartLagging(final IssSimulation c)

@@ -117,7 +117,7 @@ class IssViewChangeTest
     {
         final IssConfig config = IssSimulation.config(4, Scheme.HMAC_SHA256, 4);
         try (IssSimulation c = new IssSimulation(seed, config, 4, REQUESTS, 4, 0.0,
-            blacklist ? node -> new BlacklistLeaderPolicy(config) : null, null))
+            blacklist ? node -> new BlacklistLeaderPolicy(config) : node -> new SimpleLeaderPolicy(4), null))
         {
             c.simulation().network().addMangler(1, MessageManglers.dropAll());
             c.start();

@@ -66,7 +66,8 @@ public final class IssNode
     }
 
     /**
-     * @param leaderPolicy leaders of each epoch, null for {@link io.jmir.protocols.iss.SimpleLeaderPolicy}.
+     * @param leaderPolicy leaders of each epoch, null for the default
+     *                     ({@link io.jmir.protocols.iss.BlacklistLeaderPolicy}).
      */
     public IssNode(
         final int nodeId,
