@@ -9,12 +9,14 @@ import java.security.NoSuchAlgorithmException;
  * MAC), which the frame path cannot afford; this class produces the same bytes (checked against
  * {@code javax.crypto.Mac} in tests) with the JDK's SHA-256 implementation and its intrinsics.
  * <p>
+ * The net module's frame MAC; public so that benchmarks can give raw Aeron the same authentication work.
+ * <p>
  * <b>Threading:</b> not thread safe; one instance per key per thread.
  */
-final class HmacSha256
+public final class HmacSha256
 {
     /** Length of a MAC in bytes. */
-    static final int MAC_LENGTH = 32;
+    public static final int MAC_LENGTH = 32;
     private static final int BLOCK_LENGTH = 64;
     private static final byte IPAD = 0x36;
     private static final byte OPAD = 0x5c;
@@ -28,7 +30,7 @@ final class HmacSha256
     /**
      * @param key secret key of any length (keys longer than 64 bytes are hashed first, as RFC 2104 says).
      */
-    HmacSha256(final byte[] key)
+    public HmacSha256(final byte[] key)
     {
         digest = newDigest();
         final byte[] k = key.length > BLOCK_LENGTH ? digest.digest(key) : key;
@@ -49,7 +51,7 @@ final class HmacSha256
      * @param out       receives the MAC.
      * @param outOffset where the MAC is written.
      */
-    void compute(final byte[] data, final int offset, final int length, final byte[] out, final int outOffset)
+    public void compute(final byte[] data, final int offset, final int length, final byte[] out, final int outOffset)
     {
         try
         {
@@ -77,7 +79,7 @@ final class HmacSha256
      * @param macOffset of the MAC.
      * @return true when the MAC matches.
      */
-    boolean verify(final byte[] data, final int offset, final int length, final byte[] mac, final int macOffset)
+    public boolean verify(final byte[] data, final int offset, final int length, final byte[] mac, final int macOffset)
     {
         compute(data, offset, length, expected, 0);
         int difference = 0;

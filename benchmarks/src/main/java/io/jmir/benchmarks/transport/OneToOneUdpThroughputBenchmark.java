@@ -9,6 +9,7 @@ import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.FragmentHandler;
 import io.jmir.engine.Event;
 import io.jmir.transport.AeronNet;
+import io.jmir.transport.HmacSha256;
 import io.jmir.transport.TransportContext;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
@@ -99,8 +100,8 @@ public class OneToOneUdpThroughputBenchmark
         final AtomicLong rawReceived = new AtomicLong();
         ExclusivePublication macPublication;
         Subscription macSubscription;
-        BaselineHmac sendMac;
-        BaselineHmac receiveMac;
+        HmacSha256 sendMac;
+        HmacSha256 receiveMac;
         byte[] macFrame;
         UnsafeBuffer macFrameBuffer;
         byte[] macReceived;
@@ -143,14 +144,14 @@ public class OneToOneUdpThroughputBenchmark
                 .endpoint(BenchmarkSupport.LOOPBACK + ":" + ports[3]).termLength(TERM_LENGTH).build();
             macSubscription = aeron.addSubscription(macChannel, STREAM_ID);
             macPublication = aeron.addExclusivePublication(macChannel, STREAM_ID);
-            sendMac = new BaselineHmac(secret);
-            receiveMac = new BaselineHmac(secret);
-            macFrame = new byte[size + BaselineHmac.MAC_LENGTH];
+            sendMac = new HmacSha256(secret);
+            receiveMac = new HmacSha256(secret);
+            macFrame = new byte[size + HmacSha256.MAC_LENGTH];
             macFrameBuffer = new UnsafeBuffer(macFrame);
-            macReceived = new byte[size + BaselineHmac.MAC_LENGTH];
+            macReceived = new byte[size + HmacSha256.MAC_LENGTH];
             macCounter = (buffer, offset, length, header) ->
             {
-                final int messageLength = length - BaselineHmac.MAC_LENGTH;
+                final int messageLength = length - HmacSha256.MAC_LENGTH;
                 buffer.getBytes(offset, macReceived, 0, length);
                 if (messageLength < 0 || !receiveMac.verify(macReceived, 0, messageLength, macReceived, messageLength))
                 {
@@ -325,7 +326,7 @@ public class OneToOneUdpThroughputBenchmark
         {
             udp.macFrameBuffer.putBytes(0, udp.message, 0, udp.size);
             udp.sendMac.compute(udp.macFrame, 0, udp.size, udp.macFrame, udp.size);
-            if (udp.macPublication.offer(udp.macFrameBuffer, 0, udp.size + BaselineHmac.MAC_LENGTH) > 0)
+            if (udp.macPublication.offer(udp.macFrameBuffer, 0, udp.size + HmacSha256.MAC_LENGTH) > 0)
             {
                 udp.macSent++;
                 return;

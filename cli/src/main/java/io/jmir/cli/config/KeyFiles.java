@@ -251,16 +251,27 @@ public final class KeyFiles
         }
     }
 
+    /**
+     * Write a secret readable by its owner only: rw------- where the file system has POSIX permissions, otherwise
+     * the owner-only read/write flags of {@link java.io.File}.
+     */
     private static void writePrivate(final Path file, final String content) throws IOException
     {
         Files.deleteIfExists(file);
-        try
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix"))
         {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
-        catch (final UnsupportedOperationException ex)
+        else
         {
             Files.createFile(file);
+            final java.io.File asFile = file.toFile();
+            if (!(asFile.setReadable(false, false) && asFile.setReadable(true, true) &&
+                asFile.setWritable(false, false) && asFile.setWritable(true, true)))
+            {
+                Files.delete(file);
+                throw new IOException("cannot restrict " + file + " to its owner");
+            }
         }
         Files.writeString(file, content, StandardCharsets.UTF_8);
     }
