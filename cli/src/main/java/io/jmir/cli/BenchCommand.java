@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code jmir bench}: load generator against a running cluster ({@code --config}) or one it starts
@@ -70,6 +71,11 @@ public final class BenchCommand implements Callable<Integer>
         description = "Warm-up seconds, not measured (default ${DEFAULT-VALUE}).")
     private int warmup;
 
+    @Option(names = "--ready-timeout", defaultValue = "60", converter = DemoCommand.Seconds.class,
+        description = "Longest wait for the cluster to answer each client's first (unmeasured) request before the "
+        + "warm-up starts (default ${DEFAULT-VALUE} s).")
+    private int readyTimeout;
+
     @Option(names = "--reply-host", defaultValue = "127.0.0.1", description = "Address of this machine the nodes "
         + "send replies to (default ${DEFAULT-VALUE}).")
     private String replyHost;
@@ -81,10 +87,10 @@ public final class BenchCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        if (clients < 1 || window < 1 || size < 0 || duration < 1 || warmup < 0 || rate < 0)
+        if (clients < 1 || window < 1 || size < 0 || duration < 1 || readyTimeout < 1 || warmup < 0 || rate < 0)
         {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--clients, --window, --duration must be "
-                + ">= 1; --size, --warmup, --rate >= 0");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--clients, --window, --duration, "
+                + "--ready-timeout must be >= 1; --size, --warmup, --rate >= 0");
         }
         final PrintWriter out = spec.commandLine().getOut();
         ClusterSession session = null;
@@ -122,13 +128,23 @@ public final class BenchCommand implements Callable<Integer>
         try (RemoteCluster client = session != null ? session.connect(30_000) :
             new RemoteCluster(clusterConfig, replyHost, 30_000))
         {
-            if (session != null && !session.awaitReady(firstClient + clients, 60_000))
+            if (session != null && !session.awaitReady(firstClient + clients, TimeUnit.SECONDS.toMillis(readyTimeout)))
             {
-                out.println("bench: the cluster did not answer within 60 s");
+                out.println("bench: the started cluster did not answer within " + readyTimeout + " s");
                 return 1;
             }
             final LoadGenerator load = new LoadGenerator(client, firstClient, clients, window, rate, size);
             running[0] = load;
+            final long readyStart = System.nanoTime();
+            if (!load.awaitReady(TimeUnit.SECONDS.toMillis(readyTimeout)))
+            {
+                out.println("bench: the cluster did not answer every client's first request within " + readyTimeout +
+                    " s (--ready-timeout); is it running and are the client ids " + firstClient + ".." +
+                    (firstClient + clients - 1) + " unused in its lifetime?");
+                return 1;
+            }
+            out.println(String.format(Locale.ROOT, "bench: cluster answered every client after %.1f s",
+                (System.nanoTime() - readyStart) / 1e9));
             final Histogram histogram = load.run(warmup, duration, sample -> out.println(String.format(Locale.ROOT,
                 "[%3ds]%s %6d req/s  p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms", sample.second(),
                 sample.warmup() ? " (warm-up)" : "", sample.completed(), sample.p50Us() / 1000.0,

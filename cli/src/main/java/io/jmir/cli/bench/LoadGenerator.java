@@ -8,6 +8,7 @@ import org.HdrHistogram.Recorder;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,6 +63,7 @@ public final class LoadGenerator
     private final Recorder recorder = new Recorder(TimeUnit.MINUTES.toNanos(1), 3);
     private final Histogram total = new Histogram(TimeUnit.MINUTES.toNanos(1), 3);
     private final List<Sample> samples = new ArrayList<>();
+    private final List<ClusterClient> clusterClients = new ArrayList<>();
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -99,12 +101,14 @@ public final class LoadGenerator
     public Histogram run(final int warmupSeconds, final int durationSeconds, final Consumer<Sample> progress)
         throws InterruptedException
     {
+        if (clusterClients.isEmpty())
+        {
+            createClients();
+        }
         final List<Thread> threads = new ArrayList<>();
-        final List<ClusterClient> clusterClients = new ArrayList<>();
         for (int c = 0; c < clients; c++)
         {
-            final ClusterClient client = cluster.client(firstClientId + c, window);
-            clusterClients.add(client);
+            final ClusterClient client = clusterClients.get(c);
             final int index = c;
             final Thread thread = new Thread(() -> drive(client, index), "jmir-bench-client-" + c);
             thread.setDaemon(true);
@@ -139,6 +143,59 @@ public final class LoadGenerator
         resender.interrupt();
         resender.join(TimeUnit.SECONDS.toMillis(5));
         return total;
+    }
+
+    /**
+     * Wait until the cluster orders requests: every client submits one GET of its own key and waits for its result
+     * (f + 1 matching replies), resending every 500 ms. These first requests are not measured; the clients keep
+     * their request numbers, so the load that follows continues the same client sessions.
+     *
+     * @param timeoutMs longest wait.
+     * @return true when every client got its first result in time.
+     * @throws InterruptedException when interrupted.
+     */
+    public boolean awaitReady(final long timeoutMs) throws InterruptedException
+    {
+        if (clusterClients.isEmpty())
+        {
+            createClients();
+        }
+        final List<CompletableFuture<byte[]>> first = new ArrayList<>();
+        for (final ClusterClient client : clusterClients)
+        {
+            first.add(client.submit(KvCommands.get("c" + client.clientId() + "-ready")));
+        }
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (running)
+        {
+            boolean done = true;
+            for (final CompletableFuture<byte[]> future : first)
+            {
+                done &= future.isDone();
+            }
+            if (done)
+            {
+                return true;
+            }
+            if (System.nanoTime() - deadline > 0)
+            {
+                return false;
+            }
+            for (final ClusterClient client : clusterClients)
+            {
+                client.resendOlderThan(TimeUnit.MILLISECONDS.toNanos(500));
+            }
+            stopped.await(10, TimeUnit.MILLISECONDS);
+        }
+        return false;
+    }
+
+    private void createClients()
+    {
+        for (int c = 0; c < clients; c++)
+        {
+            clusterClients.add(cluster.client(firstClientId + c, window));
+        }
     }
 
     private void drive(final ClusterClient client, final int index)
