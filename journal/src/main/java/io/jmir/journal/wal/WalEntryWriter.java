@@ -6,6 +6,7 @@ import io.jmir.journal.JournalFields;
 import io.jmir.journal.internal.EntryChecksum;
 import io.jmir.journal.internal.PreEncodedFields;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.PointerBytesStore;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.BinaryWireCode;
@@ -27,19 +28,20 @@ import java.nio.ByteOrder;
  * registry (one pre-encoded run per type, cached by the entry's schema and template id), the entry is
  * checksummed once.
  * <p>
- * With a binary wire (the journals' {@code BINARY_LIGHT}) the document is assembled in a scratch buffer with
- * plain memory writes, in the same binary-wire encoding the Wire API produces (field names as pre-encoded, the
- * retention index as {@code INT64}, the entry as a length-prefixed {@code U8_ARRAY}, the CRC as {@code INT32}),
- * and handed to the queue in one write (entries up to {@link #INLINE_ENTRY_MAX} bytes) or three (head, entry in
- * place, tail): the mapped queue's per-call checks dominate small appends. Any reader of the Wire API (the
- * WAL scanner, {@code jmir cat}, Chronicle's reader) sees the same fields. Other wire types take the Wire API.
+ * With a binary wire (the journals' {@code BINARY_LIGHT}) the document is written with plain memory writes, in
+ * the same binary-wire encoding the Wire API produces (field names as pre-encoded, the retention index as
+ * {@code INT64}, the entry as a length-prefixed {@code U8_ARRAY}, the CRC as {@code INT32}): the head (constant
+ * fields, retention index, entry type, length prefix) is prepared in a scratch buffer and the head, the entry
+ * and the tail (CRC field) are copied straight into the excerpt's mapped memory inside
+ * {@code writingDocument()}, one bounds check for the whole document, no Chronicle call per field (the mapped
+ * queue's per-call checks dominate small appends). When the document does not fit the mapped chunk in one piece
+ * the three parts go through {@code Bytes.write} instead. Any reader of the Wire API (the WAL scanner,
+ * {@code jmir cat}, Chronicle's reader) sees the same fields. Other wire types take the Wire API.
  * <p>
  * <b>Threading:</b> the WAL's thread.
  */
 final class WalEntryWriter
 {
-    /** Largest entry copied into the scratch buffer so that the whole document is one write. */
-    static final int INLINE_ENTRY_MAX = 1024;
     /** Most bytes of the length prefix and code in front of an entry. */
     private static final int LENGTH_HEADER_MAX = 1 + Integer.BYTES + 1;
 
@@ -53,7 +55,11 @@ final class WalEntryWriter
     private final Int2ObjectHashMap<PreEncodedFields> entryTypeFields = new Int2ObjectHashMap<>();
     private final PointerBytesStore scratchStore = new PointerBytesStore();
     private final UnsafeBuffer scratch = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer tail;
+    private final PointerBytesStore tailStore = new PointerBytesStore();
+    private final UnsafeBuffer excerpt = new UnsafeBuffer(0, 0);
     private final int retentionOffset;
+    private long splitDocuments;
     private int typeKey = Integer.MIN_VALUE;
     private PreEncodedFields typeFields;
     private int typeEnd;
@@ -85,6 +91,10 @@ final class WalEntryWriter
         opaqueFields = typeFields(JournalFields.OPAQUE);
         retentionOffset = (int)prefix.length() + 1;
         tailLength = (int)crcField.length() + 1 + Integer.BYTES;
+        tail = new UnsafeBuffer(BufferUtil.allocateDirectAligned(BitUtil.findNextPositivePowerOfTwo(tailLength), 64));
+        crcField.copyTo(tail, 0);
+        tail.putByte(tailLength - Integer.BYTES - 1, (byte)BinaryWireCode.INT32);
+        tailStore.set(tail.addressOffset(), tailLength);
         allocate(retentionOffset + Long.BYTES + 256);
     }
 
@@ -126,47 +136,73 @@ final class WalEntryWriter
     {
         final UnsafeBuffer scratch = this.scratch;
         scratch.putLong(retentionOffset, retentionIndex, ByteOrder.LITTLE_ENDIAN);
-        int position = typeEnd;
         final int lengthWithCode = length + 1;
+        int headEnd = typeEnd;
         if (lengthWithCode < 1 << 8)
         {
-            scratch.putByte(position++, (byte)BinaryWireCode.BYTES_LENGTH8);
-            scratch.putByte(position++, (byte)lengthWithCode);
+            scratch.putByte(headEnd++, (byte)BinaryWireCode.BYTES_LENGTH8);
+            scratch.putByte(headEnd++, (byte)lengthWithCode);
         }
         else if (lengthWithCode < 1 << 16)
         {
-            scratch.putByte(position++, (byte)BinaryWireCode.BYTES_LENGTH16);
-            scratch.putShort(position, (short)lengthWithCode, ByteOrder.LITTLE_ENDIAN);
-            position += Short.BYTES;
+            scratch.putByte(headEnd++, (byte)BinaryWireCode.BYTES_LENGTH16);
+            scratch.putShort(headEnd, (short)lengthWithCode, ByteOrder.LITTLE_ENDIAN);
+            headEnd += Short.BYTES;
         }
         else
         {
-            scratch.putByte(position++, (byte)BinaryWireCode.BYTES_LENGTH32);
-            scratch.putInt(position, lengthWithCode, ByteOrder.LITTLE_ENDIAN);
-            position += Integer.BYTES;
+            scratch.putByte(headEnd++, (byte)BinaryWireCode.BYTES_LENGTH32);
+            scratch.putInt(headEnd, lengthWithCode, ByteOrder.LITTLE_ENDIAN);
+            headEnd += Integer.BYTES;
         }
-        scratch.putByte(position++, (byte)BinaryWireCode.U8_ARRAY);
-        if (length <= INLINE_ENTRY_MAX)
+        scratch.putByte(headEnd++, (byte)BinaryWireCode.U8_ARRAY);
+        tail.putInt(tailLength - Integer.BYTES, crc, ByteOrder.LITTLE_ENDIAN);
+        final long position = bytes.writePosition();
+        final long total = (long)headEnd + length + tailLength;
+        final BytesStore<?, ?> store = bytes.bytesStore();
+        if (store.isDirectMemory() && position + total <= bytes.writeLimit() && store.inside(position, total))
         {
-            scratch.putBytes(position, buffer, offset, length);
-            position = putTail(position + length, crc);
-            bytes.write(scratchStore, 0L, (long)position);
+            final UnsafeBuffer excerpt = this.excerpt;
+            excerpt.wrap(store.addressForWrite(position), (int)total);
+            excerpt.putBytes(0, scratch, 0, headEnd);
+            excerpt.putBytes(headEnd, buffer, offset, length);
+            excerpt.putBytes(headEnd + length, tail, 0, tailLength);
+            bytes.writePosition(position + total);
         }
         else
         {
-            final int tailEnd = putTail(position, crc);
-            bytes.write(scratchStore, 0L, (long)position);
+            splitDocuments++;
+            bytes.write(scratchStore, 0L, (long)headEnd);
             bytes.write(checksum.staged());
-            bytes.write(scratchStore, (long)position, (long)(tailEnd - position));
+            bytes.write(tailStore, 0L, (long)tailLength);
         }
     }
 
-    private int putTail(final int position, final int crc)
+    /**
+     * Write the body of one binary document at the write position of {@code bytes} (what {@link #write} does
+     * inside {@code writingDocument()}).
+     *
+     * @param bytes          to write to.
+     * @param retentionIndex of the entry.
+     * @param buffer         holding the entry.
+     * @param offset         of the entry.
+     * @param length         of the entry.
+     */
+    void writeBody(
+        final Bytes<?> bytes, final long retentionIndex, final DirectBuffer buffer, final int offset, final int length)
     {
-        final int codeOffset = position + crcField.copyTo(scratch, position);
-        scratch.putByte(codeOffset, (byte)BinaryWireCode.INT32);
-        scratch.putInt(codeOffset + 1, crc, ByteOrder.LITTLE_ENDIAN);
-        return codeOffset + 1 + Integer.BYTES;
+        final int crc = checksum.stage(retentionIndex, buffer, offset, length);
+        selectType(buffer, offset, length);
+        writeBinary(bytes, retentionIndex, buffer, offset, length, crc);
+    }
+
+    /**
+     * @return documents written in three parts because the bytes were not in direct memory or had no room for the
+     * whole document in one piece (in a queue: never, Chronicle maps an overlap as large as the largest document).
+     */
+    long splitDocuments()
+    {
+        return splitDocuments;
     }
 
     private void selectType(final DirectBuffer buffer, final int offset, final int length)
@@ -194,7 +230,7 @@ final class WalEntryWriter
             }
             // the head up to the entry: prefix + INT64 code + retention index + entry type and entry field name
             final int headLength = retentionOffset + Long.BYTES + (int)typeFields.length();
-            if (headLength + LENGTH_HEADER_MAX + INLINE_ENTRY_MAX + tailLength > scratch.capacity())
+            if (headLength + LENGTH_HEADER_MAX > scratch.capacity())
             {
                 allocate(headLength);
             }
@@ -210,7 +246,7 @@ final class WalEntryWriter
 
     private void allocate(final int headLength)
     {
-        final int capacity = headLength + LENGTH_HEADER_MAX + INLINE_ENTRY_MAX + tailLength;
+        final int capacity = headLength + LENGTH_HEADER_MAX;
         final ByteBuffer memory = BufferUtil.allocateDirectAligned(BitUtil.findNextPositivePowerOfTwo(capacity), 64);
         scratch.wrap(memory);
         scratchStore.set(scratch.addressOffset(), scratch.capacity());

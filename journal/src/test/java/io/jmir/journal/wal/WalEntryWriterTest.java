@@ -14,6 +14,7 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import net.openhft.chronicle.wire.Wire;
+import net.openhft.chronicle.wire.WireType;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,43 @@ class WalEntryWriterTest
     }
 
     @Test
+    void shouldWriteTheSameBytesInOnePieceOrInParts()
+    {
+        final SchemaRegistry schemas = new SchemaRegistry();
+        final UnsafeBuffer direct = new UnsafeBuffer(BufferUtil.allocateDirectAligned(80_000, 64));
+        for (final int size : SIZES)
+        {
+            fill(direct, 3, size, 0, size);
+            // room for the whole document in direct memory: copied in one piece
+            final WalEntryWriter onePiece = new WalEntryWriter(WireType.BINARY_LIGHT, NODE, schemas, 64);
+            final Bytes<?> mapped = Bytes.allocateElasticDirect(200_000);
+            onePiece.writeBody(mapped, size * 3L, direct, 3, size);
+            assertThat(onePiece.splitDocuments()).isZero();
+            // heap memory, or too little room: head, entry and tail written through Bytes.write
+            final WalEntryWriter parts = new WalEntryWriter(WireType.BINARY_LIGHT, NODE, schemas, 64);
+            final Bytes<?> heap = Bytes.allocateElasticOnHeap(16);
+            parts.writeBody(heap, size * 3L, direct, 3, size);
+            final Bytes<?> small = Bytes.allocateElasticDirect(16);
+            parts.writeBody(small, size * 3L, direct, 3, size);
+            assertThat(parts.splitDocuments()).isEqualTo(2);
+            assertThat(heap.toByteArray()).isEqualTo(mapped.toByteArray());
+            assertThat(small.toByteArray()).isEqualTo(mapped.toByteArray());
+            final Wire wire = WireType.BINARY_LIGHT.apply(mapped);
+            assertThat(wire.read(JournalFields.TYPE).text()).isEqualTo(JournalFields.TYPE_WAL_ENTRY);
+            assertThat(wire.read(JournalFields.NODE).int32()).isEqualTo(NODE);
+            assertThat(wire.read(JournalFields.RETENTION_INDEX).int64()).isEqualTo(size * 3L);
+            wire.read(JournalFields.ENTRY_TYPE).text();
+            final Bytes<?> entry = Bytes.allocateElasticOnHeap();
+            wire.read(JournalFields.ENTRY).bytes(entry);
+            final byte[] expected = new byte[size];
+            direct.getBytes(3, expected);
+            assertThat(entry.toByteArray()).isEqualTo(expected);
+            assertThat(wire.read(JournalFields.CRC).int32()).isEqualTo(crc(size * 3L, expected));
+            assertThat(mapped.readRemaining()).isZero();
+        }
+    }
+
+    @Test
     void shouldBePrintedReadablyByChronicleReaderMain() throws Exception
     {
         final Path dir = tmp.resolve("readable");
@@ -110,27 +148,36 @@ class WalEntryWriterTest
                     }
                 }
             }
-            try (ExcerptTailer tailer = queue.createTailer())
+        }
+        entries.addAll(readAll(dir));
+        return entries;
+    }
+
+    private static List<Entry> readAll(final Path dir)
+    {
+        final List<Entry> entries = new ArrayList<>();
+        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir.toFile())
+            .rollCycle(JournalQueue.ROLL_CYCLE).build();
+            ExcerptTailer tailer = queue.createTailer())
+        {
+            final Bytes<?> entry = Bytes.allocateElasticOnHeap();
+            while (true)
             {
-                final Bytes<?> entry = Bytes.allocateElasticOnHeap();
-                while (true)
+                try (DocumentContext dc = tailer.readingDocument())
                 {
-                    try (DocumentContext dc = tailer.readingDocument())
+                    if (!dc.isPresent())
                     {
-                        if (!dc.isPresent())
-                        {
-                            break;
-                        }
-                        final Wire wire = dc.wire();
-                        final String type = wire.read(JournalFields.TYPE).text();
-                        final int node = wire.read(JournalFields.NODE).int32();
-                        final long retentionIndex = wire.read(JournalFields.RETENTION_INDEX).int64();
-                        final String entryType = wire.read(JournalFields.ENTRY_TYPE).text();
-                        entry.clear();
-                        wire.read(JournalFields.ENTRY).bytes(entry);
-                        final int crc = wire.read(JournalFields.CRC).int32();
-                        entries.add(new Entry(type, node, retentionIndex, entryType, entry.toByteArray(), crc));
+                        break;
                     }
+                    final Wire wire = dc.wire();
+                    final String type = wire.read(JournalFields.TYPE).text();
+                    final int node = wire.read(JournalFields.NODE).int32();
+                    final long retentionIndex = wire.read(JournalFields.RETENTION_INDEX).int64();
+                    final String entryType = wire.read(JournalFields.ENTRY_TYPE).text();
+                    entry.clear();
+                    wire.read(JournalFields.ENTRY).bytes(entry);
+                    final int crc = wire.read(JournalFields.CRC).int32();
+                    entries.add(new Entry(type, node, retentionIndex, entryType, entry.toByteArray(), crc));
                 }
             }
         }
