@@ -5,13 +5,15 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * CPU cost per append of the two sides of {@link WalAppendBenchmark} (jmir WAL module vs raw Chronicle
  * {@code writingDocument}), measured with the thread's CPU time in one JVM, the sides alternating window by
- * window on fresh queues: readable on a machine shared with other builds, where the JMH figures of the two sides
- * (separate forks, tens of seconds apart) move by several times. Prints per entry size the best and the median
- * window of each side and the ratio raw / jmir (the throughput ratio to expect on an idle machine).
+ * window on fresh queues (which side goes first alternates): readable on a machine shared with other builds,
+ * where the JMH figures of the two sides (separate forks, tens of seconds apart) move by several times. Prints per entry size the best and the median
+ * window of each side, the ratio raw / jmir of those (the throughput ratio to expect on an idle machine) and the
+ * median of the ratios of the two windows of each round (the two sides measured back to back).
  * <p>
  * Usage: {@code java -cp benchmarks.jar io.jmir.benchmarks.journal.WalAppendCpuCost [rounds]}.
  * <p>
@@ -41,31 +43,35 @@ public final class WalAppendCpuCost
             bench.encode();
             final double[] jmir = new double[rounds];
             final double[] raw = new double[rounds];
+            final double[] ratio = new double[rounds];
             for (int r = -2; r < rounds; r++)
             {
                 bench.open();
-                final double jmirNs = window(appends, () -> bench.jmirWalAppend());
-                final double rawNs = window(appends, () -> bench.rawChronicleAppend());
+                final boolean jmirFirst = (r & 1) == 0;
+                final double firstNs = window(appends, jmirFirst ? bench::jmirWalAppend : bench::rawChronicleAppend);
+                final double secondNs = window(appends, jmirFirst ? bench::rawChronicleAppend : bench::jmirWalAppend);
                 bench.close();
                 if (r >= 0)
                 {
-                    jmir[r] = jmirNs;
-                    raw[r] = rawNs;
+                    jmir[r] = jmirFirst ? firstNs : secondNs;
+                    raw[r] = jmirFirst ? secondNs : firstNs;
+                    ratio[r] = raw[r] / jmir[r];
                 }
             }
             System.out.printf(Locale.ROOT,
-                "%5d B: CPU ns/append best jmir %.0f raw %.0f ratio %.2f | median jmir %.0f raw %.0f ratio %.2f%n",
+                "%5d B: CPU ns/append best jmir %.0f raw %.0f ratio %.2f | median jmir %.0f raw %.0f ratio %.2f" +
+                " | median of paired ratios %.2f%n",
                 size, min(jmir), min(raw), min(raw) / min(jmir), median(jmir), median(raw),
-                median(raw) / median(jmir));
+                median(raw) / median(jmir), median(ratio));
         }
     }
 
-    private static double window(final int appends, final Runnable append)
+    private static double window(final int appends, final LongSupplier append)
     {
         final long before = THREADS.getCurrentThreadCpuTime();
         for (int i = 0; i < appends; i++)
         {
-            append.run();
+            append.getAsLong();
         }
         return (THREADS.getCurrentThreadCpuTime() - before) / (double)appends;
     }

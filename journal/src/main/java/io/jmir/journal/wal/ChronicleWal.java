@@ -252,8 +252,7 @@ public final class ChronicleWal implements Module, RecoverySource
         syncPending = true;
         if (retentionIndex > currentCycleMax)
         {
-            currentCycleMax = retentionIndex;
-            cycleMaxRetention.put(queue.currentCycle(), retentionIndex);
+            currentCycleMax = retentionIndex; // recorded per cycle when the cycle is left (rollCycle)
         }
         if (++entriesInCycle >= context.entriesPerCycle() && context.entriesPerCycle() > 0)
         {
@@ -302,6 +301,10 @@ public final class ChronicleWal implements Module, RecoverySource
 
     private void rollCycle()
     {
+        if (currentCycleMax != Long.MIN_VALUE)
+        {
+            cycleMaxRetention.put(queue.currentCycle(), currentCycleMax);
+        }
         queue.roll(JournalHeader.current(JournalKind.WAL, nodeId, false, JournalHeader.NONE, truncatedBelow, 0,
             new String[0]));
         entriesInCycle = 0;

@@ -21,6 +21,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
 
 /**
  * Writes one {@code WalEntry{type, node, retentionIndex, entryType, entry, crc}} excerpt without allocating: the
@@ -42,6 +43,10 @@ import java.nio.ByteOrder;
  */
 final class WalEntryWriter
 {
+    /** Largest entry checksummed from a copy next to its retention index (one CRC call instead of two). */
+    static final int SMALL_ENTRY_MAX = 256;
+    /** Bytes of the retention index with its code ({@code INT64}). */
+    private static final int RETENTION_LENGTH = 1 + Long.BYTES;
     /** Most bytes of the length prefix and code in front of an entry. */
     private static final int LENGTH_HEADER_MAX = 1 + Integer.BYTES + 1;
 
@@ -49,6 +54,10 @@ final class WalEntryWriter
     private final boolean binary;
     private final SchemaRegistry schemas;
     private final EntryChecksum checksum;
+    private final CRC32C crc = new CRC32C();
+    private final ByteBuffer small = BufferUtil.allocateDirectAligned(Long.BYTES + SMALL_ENTRY_MAX, 64);
+    private final UnsafeBuffer smallView = new UnsafeBuffer(small);
+    private final PointerBytesStore smallStore = new PointerBytesStore();
     private final PreEncodedFields prefix;
     private final PreEncodedFields crcField;
     private final PreEncodedFields opaqueFields;
@@ -59,11 +68,12 @@ final class WalEntryWriter
     private final PointerBytesStore tailStore = new PointerBytesStore();
     private final UnsafeBuffer excerpt = new UnsafeBuffer(0, 0);
     private final int retentionOffset;
+    private final int tailLength;
+    private final long tailHead;
     private long splitDocuments;
     private int typeKey = Integer.MIN_VALUE;
     private PreEncodedFields typeFields;
     private int typeEnd;
-    private final int tailLength;
 
     WalEntryWriter(final WireType wireType, final int nodeId, final SchemaRegistry schemas, final int capacity)
     {
@@ -89,13 +99,19 @@ final class WalEntryWriter
             .write(JournalFields.RETENTION_INDEX));
         crcField = new PreEncodedFields(wireType, (wire) -> wire.write(JournalFields.CRC));
         opaqueFields = typeFields(JournalFields.OPAQUE);
-        retentionOffset = (int)prefix.length() + 1;
+        retentionOffset = (int)prefix.length();
         tailLength = (int)crcField.length() + 1 + Integer.BYTES;
         tail = new UnsafeBuffer(BufferUtil.allocateDirectAligned(BitUtil.findNextPositivePowerOfTwo(tailLength), 64));
         crcField.copyTo(tail, 0);
         tail.putByte(tailLength - Integer.BYTES - 1, (byte)BinaryWireCode.INT32);
         tailStore.set(tail.addressOffset(), tailLength);
-        allocate(retentionOffset + Long.BYTES + 256);
+        if (tailLength - Integer.BYTES > Long.BYTES)
+        {
+            throw new IllegalStateException("CRC field name too long for the tail template");
+        }
+        tailHead = tail.getLong(0, ByteOrder.LITTLE_ENDIAN);
+        smallStore.set(smallView.addressOffset() + Long.BYTES, SMALL_ENTRY_MAX);
+        allocate(retentionOffset + RETENTION_LENGTH + 256);
     }
 
     void write(
@@ -105,15 +121,20 @@ final class WalEntryWriter
         final int offset,
         final int length)
     {
-        final int crc = checksum.stage(retentionIndex, buffer, offset, length);
-        selectType(buffer, offset, length);
-        try (DocumentContext dc = appender.writingDocument())
+        if (binary)
         {
-            if (binary)
+            final int crc = checksum(retentionIndex, buffer, offset, length);
+            final int headEnd = prepareHead(retentionIndex, buffer, offset, length);
+            try (DocumentContext dc = appender.writingDocument())
             {
-                writeBinary(dc.wire().bytes(), retentionIndex, buffer, offset, length, crc);
+                writeBinary(dc.wire().bytes(), headEnd, buffer, offset, length, crc);
             }
-            else
+        }
+        else
+        {
+            final int crc = checksum.stage(retentionIndex, buffer, offset, length);
+            selectType(buffer, offset, length);
+            try (DocumentContext dc = appender.writingDocument())
             {
                 final Wire wire = dc.wire();
                 prefix.writeTo(wire);
@@ -126,16 +147,64 @@ final class WalEntryWriter
         }
     }
 
-    private void writeBinary(
-        final Bytes<?> bytes,
-        final long retentionIndex,
-        final DirectBuffer buffer,
-        final int offset,
-        final int length,
-        final int crc)
+    /**
+     * Write the body of one binary document at the write position of {@code bytes} (what {@link #write} does
+     * inside {@code writingDocument()}).
+     *
+     * @param bytes          to write to.
+     * @param retentionIndex of the entry.
+     * @param buffer         holding the entry.
+     * @param offset         of the entry.
+     * @param length         of the entry.
+     */
+    void writeBody(
+        final Bytes<?> bytes, final long retentionIndex, final DirectBuffer buffer, final int offset, final int length)
     {
+        final int crc = checksum(retentionIndex, buffer, offset, length);
+        writeBinary(bytes, prepareHead(retentionIndex, buffer, offset, length), buffer, offset, length, crc);
+    }
+
+    /**
+     * @return documents written in three parts because the bytes were not in direct memory or had no room for the
+     * whole document in one piece (in a queue: never, Chronicle maps an overlap as large as the largest document).
+     */
+    long splitDocuments()
+    {
+        return splitDocuments;
+    }
+
+    /**
+     * CRC-32C over the retention index (8 bytes, little endian) and the entry; a small entry is copied next to the
+     * retention index first so that the intrinsic runs once.
+     */
+    private int checksum(final long retentionIndex, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length > SMALL_ENTRY_MAX)
+        {
+            return checksum.stage(retentionIndex, buffer, offset, length);
+        }
+        final UnsafeBuffer smallView = this.smallView;
+        smallView.putLong(0, retentionIndex, ByteOrder.LITTLE_ENDIAN);
+        smallView.putBytes(Long.BYTES, buffer, offset, length);
+        final ByteBuffer small = this.small;
+        small.clear().limit(Long.BYTES + length);
+        crc.reset();
+        crc.update(small);
+        return (int)crc.getValue();
+    }
+
+    /**
+     * Complete the head in the scratch buffer: retention index ({@code INT64}: printed as a plain number by
+     * Chronicle's reader, where the compact 16 and 32-bit codes print as {@code !short}/{@code !int}), entry type
+     * and entry field names, length prefix.
+     *
+     * @return the length of the head.
+     */
+    private int prepareHead(final long retentionIndex, final DirectBuffer buffer, final int offset, final int length)
+    {
+        selectType(buffer, offset, length);
         final UnsafeBuffer scratch = this.scratch;
-        scratch.putLong(retentionOffset, retentionIndex, ByteOrder.LITTLE_ENDIAN);
+        scratch.putLong(retentionOffset + 1, retentionIndex, ByteOrder.LITTLE_ENDIAN);
         final int lengthWithCode = length + 1;
         int headEnd = typeEnd;
         if (lengthWithCode < 1 << 8)
@@ -156,6 +225,17 @@ final class WalEntryWriter
             headEnd += Integer.BYTES;
         }
         scratch.putByte(headEnd++, (byte)BinaryWireCode.U8_ARRAY);
+        return headEnd;
+    }
+
+    private void writeBinary(
+        final Bytes<?> bytes,
+        final int headEnd,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final int crc)
+    {
         tail.putInt(tailLength - Integer.BYTES, crc, ByteOrder.LITTLE_ENDIAN);
         final long position = bytes.writePosition();
         final long total = (long)headEnd + length + tailLength;
@@ -166,43 +246,26 @@ final class WalEntryWriter
             excerpt.wrap(store.addressForWrite(position), (int)total);
             excerpt.putBytes(0, scratch, 0, headEnd);
             excerpt.putBytes(headEnd, buffer, offset, length);
-            excerpt.putBytes(headEnd + length, tail, 0, tailLength);
+            // the tail: CRC field name and code (at most 8 bytes, written as one long), then the CRC over its end
+            final int tailOffset = headEnd + length;
+            excerpt.putLong(tailOffset, tailHead, ByteOrder.LITTLE_ENDIAN);
+            excerpt.putInt(tailOffset + tailLength - Integer.BYTES, crc, ByteOrder.LITTLE_ENDIAN);
             bytes.writePosition(position + total);
         }
         else
         {
             splitDocuments++;
             bytes.write(scratchStore, 0L, (long)headEnd);
-            bytes.write(checksum.staged());
+            if (length > SMALL_ENTRY_MAX)
+            {
+                bytes.write(checksum.staged());
+            }
+            else
+            {
+                bytes.write(smallStore, 0L, (long)length);
+            }
             bytes.write(tailStore, 0L, (long)tailLength);
         }
-    }
-
-    /**
-     * Write the body of one binary document at the write position of {@code bytes} (what {@link #write} does
-     * inside {@code writingDocument()}).
-     *
-     * @param bytes          to write to.
-     * @param retentionIndex of the entry.
-     * @param buffer         holding the entry.
-     * @param offset         of the entry.
-     * @param length         of the entry.
-     */
-    void writeBody(
-        final Bytes<?> bytes, final long retentionIndex, final DirectBuffer buffer, final int offset, final int length)
-    {
-        final int crc = checksum.stage(retentionIndex, buffer, offset, length);
-        selectType(buffer, offset, length);
-        writeBinary(bytes, retentionIndex, buffer, offset, length, crc);
-    }
-
-    /**
-     * @return documents written in three parts because the bytes were not in direct memory or had no room for the
-     * whole document in one piece (in a queue: never, Chronicle maps an overlap as large as the largest document).
-     */
-    long splitDocuments()
-    {
-        return splitDocuments;
     }
 
     private void selectType(final DirectBuffer buffer, final int offset, final int length)
@@ -228,13 +291,13 @@ final class WalEntryWriter
                     typeFields(schemas.eventName(schemaId, templateId)) : opaqueFields;
                 entryTypeFields.put(key, typeFields);
             }
-            // the head up to the entry: prefix + INT64 code + retention index + entry type and entry field name
-            final int headLength = retentionOffset + Long.BYTES + (int)typeFields.length();
-            if (headLength + LENGTH_HEADER_MAX > scratch.capacity())
+            // the head up to the entry: prefix + retention index + entry type and entry field name + length prefix
+            final int typeOffset = retentionOffset + RETENTION_LENGTH;
+            if (typeOffset + (int)typeFields.length() + LENGTH_HEADER_MAX > scratch.capacity())
             {
-                allocate(headLength);
+                allocate(typeOffset + (int)typeFields.length());
             }
-            typeEnd = retentionOffset + Long.BYTES + typeFields.copyTo(scratch, retentionOffset + Long.BYTES);
+            typeEnd = typeOffset + typeFields.copyTo(scratch, typeOffset);
         }
     }
 
@@ -251,6 +314,6 @@ final class WalEntryWriter
         scratch.wrap(memory);
         scratchStore.set(scratch.addressOffset(), scratch.capacity());
         prefix.copyTo(scratch, 0);
-        scratch.putByte(retentionOffset - 1, (byte)BinaryWireCode.INT64);
+        scratch.putByte(retentionOffset, (byte)BinaryWireCode.INT64);
     }
 }

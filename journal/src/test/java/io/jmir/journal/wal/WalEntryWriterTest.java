@@ -107,6 +107,42 @@ class WalEntryWriterTest
     }
 
     @Test
+    void shouldReadBackRetentionIndexesOfEveryEncodedLength()
+    {
+        final long[] retentionIndexes = {0, 1, 127, 128, -1, -128, 255, 32_767, 32_768, -32_769, 65_536,
+            Integer.MAX_VALUE, Integer.MIN_VALUE, 1L << 31, 1L << 40, Long.MAX_VALUE, Long.MIN_VALUE, 5, 1L << 33, 7};
+        final Path dir = tmp.resolve("retention");
+        final UnsafeBuffer direct = new UnsafeBuffer(BufferUtil.allocateDirectAligned(4096, 64));
+        final UnsafeBuffer heap = new UnsafeBuffer(new byte[4096]);
+        final List<byte[]> written = new ArrayList<>();
+        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir.toFile())
+            .rollCycle(JournalQueue.ROLL_CYCLE).build();
+            ExcerptAppender appender = queue.createAppender())
+        {
+            final WalEntryWriter writer = new WalEntryWriter(queue.wireType(), NODE, new SchemaRegistry(), 64);
+            for (int i = 0; i < retentionIndexes.length; i++)
+            {
+                final UnsafeBuffer buffer = i % 2 == 0 ? direct : heap;
+                final int size = i % 3 == 0 ? 300 : 40 + i;
+                fill(buffer, 1, size, i % 4, i);
+                writer.write(appender, retentionIndexes[i], buffer, 1, size);
+                final byte[] entry = new byte[size];
+                buffer.getBytes(1, entry);
+                written.add(entry);
+            }
+        }
+        final List<Entry> read = readAll(dir);
+        assertThat(read).hasSize(retentionIndexes.length);
+        for (int i = 0; i < read.size(); i++)
+        {
+            assertThat(read.get(i).retentionIndex()).isEqualTo(retentionIndexes[i]);
+            assertThat(read.get(i).entry()).isEqualTo(written.get(i));
+            assertThat(read.get(i).crc()).isEqualTo(crc(retentionIndexes[i], written.get(i)));
+        }
+        assertThat(read.stream().map(Entry::entryType)).contains("Tick", JournalFields.OPAQUE);
+    }
+
+    @Test
     void shouldBePrintedReadablyByChronicleReaderMain() throws Exception
     {
         final Path dir = tmp.resolve("readable");
