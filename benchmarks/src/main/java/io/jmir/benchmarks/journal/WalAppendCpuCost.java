@@ -11,9 +11,10 @@ import java.util.function.LongSupplier;
  * CPU cost per append of the two sides of {@link WalAppendBenchmark} (jmir WAL module vs raw Chronicle
  * {@code writingDocument}), measured with the thread's CPU time in one JVM, the sides alternating window by
  * window on fresh queues (which side goes first alternates): readable on a machine shared with other builds,
- * where the JMH figures of the two sides (separate forks, tens of seconds apart) move by several times. Prints per entry size the best and the median
- * window of each side, the ratio raw / jmir of those (the throughput ratio to expect on an idle machine) and the
- * median of the ratios of the two windows of each round (the two sides measured back to back).
+ * where the JMH figures of the two sides (separate forks, tens of seconds apart) move by several times. Prints
+ * per entry size the best and the median window of each side, the ratio raw / jmir of those (the throughput
+ * ratio to expect on an idle machine) and the median of the ratios of the two windows of each round (the two
+ * sides measured back to back).
  * <p>
  * Usage: {@code java -cp benchmarks.jar io.jmir.benchmarks.journal.WalAppendCpuCost [rounds]}.
  * <p>
