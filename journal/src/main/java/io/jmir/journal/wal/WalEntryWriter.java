@@ -105,9 +105,9 @@ final class WalEntryWriter
         crcField.copyTo(tail, 0);
         tail.putByte(tailLength - Integer.BYTES - 1, (byte)BinaryWireCode.INT32);
         tailStore.set(tail.addressOffset(), tailLength);
-        if (tailLength - Integer.BYTES > Long.BYTES)
+        if (tailLength - Integer.BYTES > Long.BYTES || tailLength < Long.BYTES)
         {
-            throw new IllegalStateException("CRC field name too long for the tail template");
+            throw new IllegalStateException("CRC field of " + tailLength + " bytes does not fit the tail template");
         }
         tailHead = tail.getLong(0, ByteOrder.LITTLE_ENDIAN);
         smallStore.set(smallView.addressOffset() + Long.BYTES, SMALL_ENTRY_MAX);
@@ -236,7 +236,6 @@ final class WalEntryWriter
         final int length,
         final int crc)
     {
-        tail.putInt(tailLength - Integer.BYTES, crc, ByteOrder.LITTLE_ENDIAN);
         final long position = bytes.writePosition();
         final long total = (long)headEnd + length + tailLength;
         final BytesStore<?, ?> store = bytes.bytesStore();
@@ -255,6 +254,7 @@ final class WalEntryWriter
         else
         {
             splitDocuments++;
+            tail.putInt(tailLength - Integer.BYTES, crc, ByteOrder.LITTLE_ENDIAN);
             bytes.write(scratchStore, 0L, (long)headEnd);
             if (length > SMALL_ENTRY_MAX)
             {
