@@ -24,6 +24,8 @@ public final class WalAppendCpuCost
 {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final int[] SIZES = {64, 512, 4096};
+    /** Unmeasured rounds per size first: the jmir path needs more than a few to be compiled on a loaded machine. */
+    private static final int WARM_UP_ROUNDS = 10;
 
     private WalAppendCpuCost()
     {
@@ -45,7 +47,7 @@ public final class WalAppendCpuCost
             final double[] jmir = new double[rounds];
             final double[] raw = new double[rounds];
             final double[] ratio = new double[rounds];
-            for (int r = -2; r < rounds; r++)
+            for (int r = -WARM_UP_ROUNDS; r < rounds; r++)
             {
                 bench.open();
                 final boolean jmirFirst = (r & 1) == 0;
