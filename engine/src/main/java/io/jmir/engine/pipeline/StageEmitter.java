@@ -9,6 +9,7 @@ import io.jmir.engine.NodeCounters;
 import io.jmir.engine.internal.Dispatcher;
 import io.jmir.engine.internal.EventSink;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -36,6 +37,7 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
     private final NodeCounters counters;
     private final AtomicLong nodeOverflowBytes;
     private final EnvelopeValidator validator;
+    private final UnsafeBuffer slot = new UnsafeBuffer(0, 0);
     private int pendingQueues;
     private Stage claimStage;
     private long claimSequence = -1;
@@ -90,12 +92,13 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
                     counters.malformed(result);
                     return;
                 }
-                final long sequence = stage.tryClaim();
+                final SlotRing ring = stage.ring;
+                final long sequence = ring.tryClaim();
                 if (sequence >= 0)
                 {
-                    final Slot slot = stage.ring.get(sequence);
-                    slot.length =
-                        EnvelopeLayout.write(slot.buffer, 0, destination, source, header, buffer, offset, length);
+                    slot.wrap(ring.address(sequence), ring.slotCapacity);
+                    ring.length(sequence,
+                        EnvelopeLayout.write(slot, 0, destination, source, header, buffer, offset, length));
                     stage.publish(sequence);
                     return;
                 }
@@ -125,8 +128,8 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
             {
                 claimSequence = sequence;
                 claimQueue = null;
-                return builder.begin(
-                    this, stage.ring.get(sequence).buffer, 0, stage.slotCapacity, destination, sourceId);
+                slot.wrap(stage.ring.address(sequence), stage.slotCapacity);
+                return builder.begin(this, slot, 0, stage.slotCapacity, destination, sourceId);
             }
         }
         final OverflowQueue target = queue(destination);
@@ -141,8 +144,7 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
         final Stage stage = claimStage;
         if (claimQueue == null)
         {
-            final Slot slot = stage.ring.get(claimSequence);
-            final EnvelopeValidator.Result result = validator.validateBuilt(slot.buffer, offset, length, stages.length);
+            final EnvelopeValidator.Result result = validator.validateBuilt(slot, offset, length, stages.length);
             if (result != EnvelopeValidator.Result.OK)
             {
                 counters.malformed(result);
@@ -151,9 +153,9 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
             }
             if (offset != 0)
             {
-                slot.buffer.putBytes(0, slot.buffer, offset, length);
+                slot.putBytes(0, slot, offset, length);
             }
-            slot.length = length;
+            stage.ring.length(claimSequence, length);
             stage.publish(claimSequence);
         }
         else
@@ -180,7 +182,7 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
     {
         if (claimQueue == null && claimStage != null)
         {
-            claimStage.ring.get(claimSequence).length = 0;
+            claimStage.ring.length(claimSequence, 0);
             claimStage.publish(claimSequence);
         }
         claimStage = null;
@@ -214,9 +216,9 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
             final long sequence = stage.tryClaim();
             if (sequence >= 0)
             {
-                final Slot slot = stage.ring.get(sequence);
-                slot.buffer.putBytes(0, buffer, offset, length);
-                slot.length = length;
+                slot.wrap(stage.ring.address(sequence), stage.slotCapacity);
+                slot.putBytes(0, buffer, offset, length);
+                stage.ring.length(sequence, length);
                 stage.publish(sequence);
                 return;
             }
@@ -256,9 +258,9 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
                     break;
                 }
                 final int length = queue.headLength();
-                final Slot slot = stage.ring.get(sequence);
-                slot.buffer.putBytes(0, queue.buffer(), queue.headOffset(), length);
-                slot.length = length;
+                slot.wrap(stage.ring.address(sequence), stage.slotCapacity);
+                slot.putBytes(0, queue.buffer(), queue.headOffset(), length);
+                stage.ring.length(sequence, length);
                 stage.publish(sequence);
                 bytes += length + 4;
                 queue.pop();
