@@ -125,7 +125,7 @@ public final class Dispatcher
                 return false;
             }
         }
-        if (host.failed())
+        if (host.failedOnOwner())
         {
             counters.increment(NodeCounters.Counter.EVENTS_TO_FAILED_MODULE);
             return false;

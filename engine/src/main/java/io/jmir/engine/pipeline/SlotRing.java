@@ -4,7 +4,6 @@ import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.MultiProducerSequencer;
 import com.lmax.disruptor.Sequence;
-import com.lmax.disruptor.Sequencer;
 import com.lmax.disruptor.SingleProducerSequencer;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -14,7 +13,7 @@ import java.nio.ByteBuffer;
 import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
 
 /**
- * A Disruptor-sequenced ring of fixed-capacity slots: a Disruptor {@link Sequencer} (single- or multi-producer)
+ * A Disruptor-sequenced ring of fixed-capacity slots: a Disruptor sequencer (single- or multi-producer)
  * hands out sequences, the slots are one block of cache-line aligned off-heap memory indexed by sequence, and the
  * length of the envelope in each slot sits in a dense {@code int} array beside it (0 marks a claimed slot that
  * was abandoned). One consumer (the stage's thread) follows with its own {@link Sequence}, which gates the
@@ -36,7 +35,9 @@ final class SlotRing
     final long address;
     final int[] lengths;
     private final ByteBuffer memory;
-    private final Sequencer sequencer;
+    private final boolean singleProducer;
+    private final SingleProducerSequencer single;
+    private final MultiProducerSequencer multi;
     private final Sequence consumed = new Sequence();
     private final UnsafeBuffer[] slotBuffers;
 
@@ -51,10 +52,21 @@ final class SlotRing
         this.lengths = new int[size];
         // Never waited on (the stage thread polls and parks itself, StageThread.signal() wakes it), so take a
         // strategy whose signalAllWhenBlocking() is a no-op: BlockingWaitStrategy locks a monitor on every publish.
-        this.sequencer = singleProducer ?
-            new SingleProducerSequencer(size, new BusySpinWaitStrategy()) :
-            new MultiProducerSequencer(size, new BusySpinWaitStrategy());
-        sequencer.addGatingSequences(consumed);
+        // Both kinds are kept statically typed (one is null), so that no call site sees both classes: the rings
+        // of one node mix them (single-producer stage rings, multi-producer inboxes).
+        this.singleProducer = singleProducer;
+        if (singleProducer)
+        {
+            single = new SingleProducerSequencer(size, new BusySpinWaitStrategy());
+            single.addGatingSequences(consumed);
+            multi = null;
+        }
+        else
+        {
+            multi = new MultiProducerSequencer(size, new BusySpinWaitStrategy());
+            multi.addGatingSequences(consumed);
+            single = null;
+        }
         if (foreignWriters)
         {
             slotBuffers = new UnsafeBuffer[size];
@@ -76,7 +88,7 @@ final class SlotRing
     {
         try
         {
-            return sequencer.tryNext();
+            return singleProducer ? single.tryNext() : multi.tryNext();
         }
         catch (final InsufficientCapacityException ex)
         {
@@ -86,7 +98,14 @@ final class SlotRing
 
     void publish(final long sequence)
     {
-        sequencer.publish(sequence);
+        if (singleProducer)
+        {
+            single.publish(sequence);
+        }
+        else
+        {
+            multi.publish(sequence);
+        }
     }
 
     /**
@@ -118,7 +137,7 @@ final class SlotRing
 
     long cursor()
     {
-        return sequencer.getCursor();
+        return singleProducer ? single.getCursor() : multi.getCursor();
     }
 
     /**
@@ -128,7 +147,8 @@ final class SlotRing
      */
     long highestPublished(final long lowerBound, final long cursor)
     {
-        return sequencer.getHighestPublishedSequence(lowerBound, cursor);
+        // Single producer: everything up to the cursor is published.
+        return singleProducer ? cursor : multi.getHighestPublishedSequence(lowerBound, cursor);
     }
 
     long consumed()
@@ -143,11 +163,11 @@ final class SlotRing
 
     long remainingCapacity()
     {
-        return sequencer.remainingCapacity();
+        return singleProducer ? single.remainingCapacity() : multi.remainingCapacity();
     }
 
     boolean hasPending()
     {
-        return sequencer.getCursor() > consumed.get();
+        return cursor() > consumed.get();
     }
 }

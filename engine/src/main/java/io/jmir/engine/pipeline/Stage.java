@@ -83,6 +83,7 @@ final class Stage
         this.builder = emitter.builder();
         this.followUpTarget = host.holdsFollowUps() ? holdTarget : emitter;
         this.owner = owner;
+        emitter.bindThread(owner);
     }
 
     StageEmitter emitter()
@@ -98,12 +99,6 @@ final class Stage
     long tryClaim()
     {
         return ring.tryClaim();
-    }
-
-    void publish(final long sequence)
-    {
-        ring.publish(sequence);
-        owner.signal();
     }
 
     long tryClaimInbox()

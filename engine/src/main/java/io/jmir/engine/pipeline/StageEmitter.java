@@ -42,6 +42,7 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
     private Stage claimStage;
     private long claimSequence = -1;
     private OverflowQueue claimQueue;
+    private StageThread thread;
 
     StageEmitter(
         final Stage[] stages,
@@ -85,7 +86,12 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
             if (length >= EnvelopeLayout.HEADER_LENGTH && length + EnvelopeLayout.OVERHEAD <= stage.slotCapacity &&
                 (queue == null || queue.isEmpty()))
             {
-                final long header = buffer.getLong(offset, EnvelopeLayout.BYTE_ORDER);
+                // The whole source range is checked once, before a slot is claimed (a claimed slot must be
+                // published); after that the payload is read and the envelope written without further checks.
+                buffer.boundsCheck(offset, length);
+                final byte[] array = buffer.byteArray();
+                final long address = buffer.addressOffset() + offset;
+                final long header = SlotAccess.getLong(array, address);
                 final EnvelopeValidator.Result result = validator.validatePayloadHeader(header, length);
                 if (result != EnvelopeValidator.Result.OK)
                 {
@@ -96,10 +102,9 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
                 final long sequence = ring.tryClaim();
                 if (sequence >= 0)
                 {
-                    slot.wrap(ring.address(sequence), ring.slotCapacity);
-                    ring.length(sequence,
-                        EnvelopeLayout.write(slot, 0, destination, source, header, buffer, offset, length));
-                    stage.publish(sequence);
+                    ring.length(sequence, SlotAccess.writeEnvelope(
+                        ring.address(sequence), destination, source, header, array, address, length));
+                    publish(stage, sequence);
                     return;
                 }
             }
@@ -156,7 +161,7 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
                 slot.putBytes(0, slot, offset, length);
             }
             stage.ring.length(claimSequence, length);
-            stage.publish(claimSequence);
+            publish(stage, claimSequence);
         }
         else
         {
@@ -183,7 +188,7 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
         if (claimQueue == null && claimStage != null)
         {
             claimStage.ring.length(claimSequence, 0);
-            claimStage.publish(claimSequence);
+            publish(claimStage, claimSequence);
         }
         claimStage = null;
         claimQueue = null;
@@ -219,7 +224,7 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
                 slot.wrap(stage.ring.address(sequence), stage.slotCapacity);
                 slot.putBytes(0, buffer, offset, length);
                 stage.ring.length(sequence, length);
-                stage.publish(sequence);
+                publish(stage, sequence);
                 return;
             }
         }
@@ -261,7 +266,7 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
                 slot.wrap(stage.ring.address(sequence), stage.slotCapacity);
                 slot.putBytes(0, queue.buffer(), queue.headOffset(), length);
                 stage.ring.length(sequence, length);
-                stage.publish(sequence);
+                publish(stage, sequence);
                 bytes += length + 4;
                 queue.pop();
                 forwarded++;
@@ -279,6 +284,25 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
     public boolean isBackPressured()
     {
         return pendingQueues > 0;
+    }
+
+    void bindThread(final StageThread thread)
+    {
+        this.thread = thread;
+    }
+
+    /**
+     * Publish a slot of a destination stage; wake its thread unless that is the emitting thread itself (which is
+     * awake, and checks its rings before it parks).
+     */
+    private void publish(final Stage stage, final long sequence)
+    {
+        stage.ring.publish(sequence);
+        final StageThread owner = stage.owner();
+        if (owner != thread)
+        {
+            owner.signal();
+        }
     }
 
     private void enqueue(final OverflowQueue queue)
