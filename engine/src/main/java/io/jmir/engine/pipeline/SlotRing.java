@@ -5,6 +5,7 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.MultiProducerSequencer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SingleProducerSequencer;
+import io.jmir.engine.internal.Dispatcher;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -27,7 +28,7 @@ import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
  * <b>Threading:</b> producers claim, write the slot and its length, then publish (the publication orders the
  * writes before the consumer's reads); only the consumer thread moves {@link #consumed(long)}.
  */
-final class SlotRing
+final class SlotRing implements Dispatcher.SlotSource
 {
     final int size;
     final int mask;
@@ -79,6 +80,30 @@ final class SlotRing
         {
             slotBuffers = null;
         }
+    }
+
+    @Override
+    public int[] lengths()
+    {
+        return lengths;
+    }
+
+    @Override
+    public long address()
+    {
+        return address;
+    }
+
+    @Override
+    public int mask()
+    {
+        return mask;
+    }
+
+    @Override
+    public int slotCapacity()
+    {
+        return slotCapacity;
     }
 
     /**

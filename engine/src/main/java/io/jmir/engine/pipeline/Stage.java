@@ -169,28 +169,14 @@ final class Stage
             return 0;
         }
         final long end = Math.min(source.highestPublished(current + 1, cursor), current + maxBatch);
-        final int[] lengths = source.lengths;
-        final int mask = source.mask;
-        final int capacity = source.slotCapacity;
-        final long address = source.address;
-        long sequence = current + 1;
         try
         {
-            while (sequence <= end)
-            {
-                final int index = (int)sequence & mask;
-                final int length = lengths[index];
-                if (length > 0)
-                {
-                    view.wrap(address + (long)index * capacity, capacity);
-                    dispatcher.dispatch(host, view, 0, length, emitter, builder, followUpTarget, batchNowNs);
-                }
-                sequence++;
-            }
+            dispatcher.dispatchSlots(
+                host, view, source, current + 1, end, emitter, builder, followUpTarget, batchNowNs);
         }
         finally
         {
-            source.consumed(sequence - 1);
+            source.consumed(Math.max(current, end));
         }
         return (int)(end - current);
     }
