@@ -345,6 +345,14 @@ public final class Dispatcher
     }
 
     /**
+     * @return the flyweight this dispatcher hands to modules (re-wrapped for every event it delivers).
+     */
+    public Event event()
+    {
+        return event;
+    }
+
+    /**
      * @return the definition of the node dispatched for.
      */
     public NodeDefinition definition()

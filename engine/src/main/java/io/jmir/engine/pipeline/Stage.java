@@ -83,7 +83,7 @@ final class Stage
         this.builder = emitter.builder();
         this.followUpTarget = host.holdsFollowUps() ? holdTarget : emitter;
         this.owner = owner;
-        emitter.bindThread(owner);
+        emitter.bind(owner, dispatcher.event());
     }
 
     StageEmitter emitter()
@@ -169,6 +169,7 @@ final class Stage
             return 0;
         }
         final long end = Math.min(source.highestPublished(current + 1, cursor), current + maxBatch);
+        emitter.dispatching(true);
         try
         {
             dispatcher.dispatchSlots(
@@ -176,6 +177,7 @@ final class Stage
         }
         finally
         {
+            emitter.dispatching(false);
             source.consumed(Math.max(current, end));
         }
         return (int)(end - current);

@@ -4,6 +4,7 @@ import io.jmir.codecs.EnvelopeLayout;
 import io.jmir.codecs.EnvelopeValidator;
 import io.jmir.codecs.SchemaRegistry;
 import io.jmir.engine.Emitter;
+import io.jmir.engine.Event;
 import io.jmir.engine.EventBuilder;
 import io.jmir.engine.NodeCounters;
 import io.jmir.engine.internal.Dispatcher;
@@ -43,6 +44,8 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
     private long claimSequence = -1;
     private OverflowQueue claimQueue;
     private StageThread thread;
+    private Event input;
+    private boolean dispatching;
 
     StageEmitter(
         final Stage[] stages,
@@ -91,12 +94,25 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
                 buffer.boundsCheck(offset, length);
                 final byte[] array = buffer.byteArray();
                 final long address = buffer.addressOffset() + offset;
-                final long header = SlotAccess.getLong(array, address);
-                final EnvelopeValidator.Result result = validator.validatePayloadHeader(header, length);
-                if (result != EnvelopeValidator.Result.OK)
+                final long header;
+                final Event input = this.input;
+                if (dispatching && buffer == input.buffer() && offset == input.payloadOffset() &&
+                    length == input.payloadLength())
                 {
-                    counters.malformed(result);
-                    return;
+                    // The payload of the event being dispatched, forwarded as is: it was validated where it
+                    // entered this stage's ring, and its type is already decoded (the payload's header equals the
+                    // envelope's ids, checked then).
+                    header = ((long)input.templateId() << 16) | ((long)input.schemaId() << 32);
+                }
+                else
+                {
+                    header = SlotAccess.getLong(array, address);
+                    final EnvelopeValidator.Result result = validator.validatePayloadHeader(header, length);
+                    if (result != EnvelopeValidator.Result.OK)
+                    {
+                        counters.malformed(result);
+                        return;
+                    }
                 }
                 final SlotRing ring = stage.ring;
                 final long sequence = ring.tryClaim();
@@ -286,9 +302,19 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
         return pendingQueues > 0;
     }
 
-    void bindThread(final StageThread thread)
+    void bind(final StageThread thread, final Event input)
     {
         this.thread = thread;
+        this.input = input;
+    }
+
+    /**
+     * @param dispatching true while the stage delivers a batch: module code then runs only inside
+     *                    {@code onEvent}, where the dispatcher's event is the one being delivered.
+     */
+    void dispatching(final boolean dispatching)
+    {
+        this.dispatching = dispatching;
     }
 
     /**

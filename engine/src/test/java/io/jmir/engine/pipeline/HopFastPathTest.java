@@ -1,5 +1,6 @@
 package io.jmir.engine.pipeline;
 
+import io.jmir.codecs.EnvelopeValidator;
 import io.jmir.codecs.engine.MessageHeaderEncoder;
 import io.jmir.codecs.engine.TickEncoder;
 import io.jmir.engine.EventBuilder;
@@ -64,6 +65,38 @@ class HopFastPathTest
     void shouldFailTheModuleBeforeClaimingWhenAnEmitSourceRangeIsOutOfBoundsOnOneSharedThread() throws Exception
     {
         runBadSourceRange(new Node.Context().sharedThread(IdleMode.BLOCKING));
+    }
+
+    @Test
+    void shouldStillValidateAnotherSliceOfTheEventBeingDispatched() throws Exception
+    {
+        final CountDownLatch sinkSaw = new CountDownLatch(1);
+        final int[] sinkId = new int[1];
+        // Forwarding the received payload as is skips the re-validation; any other range of the same buffer
+        // (here the payload one byte short: its block no longer fits) is checked as usual.
+        final ScriptedModule forwarder = new ScriptedModule((value, tag, event, emitter) ->
+        {
+            emitter.emit(sinkId[0], event.buffer(), event.payloadOffset(), event.payloadLength() - 1);
+            emitter.emit(sinkId[0], event.buffer(), event.payloadOffset(), event.payloadLength());
+        });
+        final ScriptedModule sink = new ScriptedModule((value, tag, event, emitter) ->
+        {
+            log.add("sink:" + value + ":" + event.payloadLength());
+            sinkSaw.countDown();
+        });
+        try (Node node = Node.launch(new NodeDefinition(0, 1).module("forwarder", forwarder).module("sink", sink),
+            new Node.Context().sharedThread(IdleMode.BLOCKING)))
+        {
+            sinkId[0] = node.moduleId("sink");
+            final TestEvents events = new TestEvents();
+            final int length = events.tick(7, 0);
+            assertThat(node.submit(node.moduleId("forwarder"), events.buffer(), 0, length))
+                .isEqualTo(SubmitResult.ACCEPTED);
+            assertThat(sinkSaw.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(node.counters().malformedCount(EnvelopeValidator.Result.BAD_PAYLOAD_HEADER)).isEqualTo(1);
+            assertThat(node.failure()).isNull();
+            assertThat(log).containsExactly("sink:7:" + length);
+        }
     }
 
     private List<String> runFollowUpsAndDirectEmits(final Node.Context context) throws Exception
