@@ -25,7 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * template, a payload header that disagrees with its length, a bad follow-up list): a malformed one is counted
  * ({@link NodeCounters#malformed}) and dropped, never published, and the emitting module keeps running. The
  * receiving stage's dispatcher therefore does not validate again: everything in a ring was validated where it
- * entered (here, or at {@link PipelineRuntime#submit}). Internal API.
+ * entered (here, or at {@link PipelineRuntime#submit}). The one event not checked again is the payload of the
+ * event being dispatched forwarded as is with {@link #emit} (same buffer, offset and length): it was validated
+ * where it entered this stage's ring. Internal API.
+ * <p>
+ * <b>Fast path:</b> {@link #emit} checks the source range once, before claiming (a claimed slot is always
+ * published), then writes the envelope into the slot by address ({@link SlotAccess}).
  * <p>
  * <b>Threading:</b> used only by the owning stage thread (and by the launching thread before it starts).
  */
