@@ -244,7 +244,7 @@ public class OneToOneUdpThroughputBenchmark
             final byte[] secret = new byte[32];
             ThreadLocalRandom.current().nextBytes(secret);
             pair = new NetNodePair(driverDir, BenchmarkSupport.freeUdpPorts(2), secret, size, IdleMode.valueOf(idle),
-                burst, null, (int)Math.max(16, WINDOW_BYTES / (size + 96)));
+                burst, null, Math.max(16, WINDOW_BYTES / (size + 96)));
             if (!pair.awaitConnected(TimeUnit.SECONDS.toNanos(30)))
             {
                 throw new IllegalStateException("not connected within 30 s");
