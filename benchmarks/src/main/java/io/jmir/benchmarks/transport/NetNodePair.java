@@ -31,6 +31,7 @@ final class NetNodePair implements AutoCloseable
     static final int APP = 1;
 
     private final AtomicLong delivered = new AtomicLong();
+    private volatile boolean started;
     private final AeronNet[] nets = new AeronNet[2];
     private final Node sender;
     private final Node receiver;
@@ -43,13 +44,14 @@ final class NetNodePair implements AutoCloseable
      * @param idle      idle mode of both nodes' stage threads.
      * @param burst     most SendMessage events the producer emits per duty cycle.
      * @param limit     the producer emits while the number of messages it emitted is below this limit; null for
-     *                  the delivered count plus {@code window}.
+     *                  the delivered and dropped count plus {@code window}, once {@link #awaitConnected} returned.
      * @param window    in-flight window in messages (with a null limit).
      */
     NetNodePair(final String driverDir, final int[] ports, final byte[] secret, final int size, final IdleMode idle,
         final int burst, final LongSupplier limit, final int window)
     {
-        final LongSupplier effectiveLimit = limit != null ? limit : () -> delivered.get() + window;
+        final LongSupplier effectiveLimit = limit != null ? limit :
+            () -> started ? delivered.get() + nets[0].counters().sendDrops() + window : 0;
         nets[0] = UdpPipes.Net.launchUnattached(0, ports, secret, driverDir);
         nets[1] = UdpPipes.Net.launchUnattached(1, ports, secret, driverDir);
         Node node0 = null;
@@ -86,7 +88,8 @@ final class NetNodePair implements AutoCloseable
     }
 
     /**
-     * Wait until node 0's publication to node 1 is connected.
+     * Wait until node 0's publication to node 1 is connected, then let a producer without an explicit limit start
+     * (within its window: delivered plus dropped plus the window, so that a drop cannot wedge it).
      *
      * @param timeoutNs to wait.
      * @return true when connected.
@@ -102,6 +105,7 @@ final class NetNodePair implements AutoCloseable
             }
             Thread.yield();
         }
+        started = true;
         return true;
     }
 

@@ -14,7 +14,6 @@ import org.agrona.concurrent.status.CountersReader;
 
 import java.io.File;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * with the same HMAC-SHA256 per message, the net module with one message per batch and with 16 — measured with
  * per-thread CPU time of every thread involved (sending thread, receiving thread, the SHARED media driver's
  * thread, the Aeron clients' conductors, and the rest of the JVM), so that it stays readable on a machine shared
- * with other builds. One JVM, one driver, one sending and one receiving thread that run whichever pipeline the
+ * with other builds, and the bytes the sending and receiving threads allocate per message (thread allocation
+ * counters; for {@code jmirNode} the two nodes' stage threads). One JVM, one driver, one sending and one receiving thread that run whichever pipeline the
  * current window names; windows alternate between the pipelines; medians per pipeline.
  * <p>
  * Idle sending/receiving threads use the given idle strategy: {@code backoff} (default: spins, yields, then parks,
@@ -48,7 +48,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TransportCpuCost
 {
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.ThreadMXBean THREADS =
+        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
     private static final int WINDOW_BYTES = 96 * 1024;
     private static final String[] GROUPS = { "sender", "receiver", "driver", "clients", "other" };
     private static final SystemCounterDescriptor[] LOSS = {
@@ -124,6 +125,7 @@ public final class TransportCpuCost
             final long[] ids = { sender.getId(), receiver.getId(), Thread.currentThread().getId() };
             final double[][][] cost = new double[pipes.size()][GROUPS.length + 2][rounds];
             final long[][] loss = new long[pipes.size()][LOSS.length];
+            final double[][][] allocated = new double[pipes.size()][2][rounds];
             for (int w = 0; w < 2; w++)
             {
                 for (final UdpPipes.Pipe pipe : pipes)
@@ -135,13 +137,14 @@ public final class TransportCpuCost
             {
                 for (int p = 0; p < pipes.size(); p++)
                 {
-                    measure(pipes.get(p), messages, ids, cost[p], r, aeron.countersReader(), loss[p]);
+                    measure(pipes.get(p), messages, ids, cost[p], allocated[p], r, aeron.countersReader(), loss[p]);
                 }
             }
             stop = true;
             sender.join();
             receiver.join();
             report(size, messages, rounds, idle, pipes, cost, loss);
+            reportAllocation(pipes, allocated);
         }
         finally
         {
@@ -272,23 +275,30 @@ public final class TransportCpuCost
     }
 
     private void measure(
-        final UdpPipes.Pipe pipe, final int messages, final long[] ids, final double[][] into, final int round,
-        final CountersReader counters, final long[] loss)
+        final UdpPipes.Pipe pipe, final int messages, final long[] ids, final double[][] into,
+        final double[][] allocated, final int round, final CountersReader counters, final long[] loss)
     {
         final long[] allIds = THREADS.getAllThreadIds();
+        final long[] allocatedBefore = THREADS.getThreadAllocatedBytes(allIds);
         final long[] before = cpu(allIds);
         final long[] lossBefore = loss(counters);
         final long start = System.nanoTime();
         final double delivered = runWindow(pipe, messages);
         final long wall = System.nanoTime() - start;
         final long[] after = cpu(allIds);
+        final long[] allocatedAfter = THREADS.getThreadAllocatedBytes(allIds);
         final long[] lossAfter = loss(counters);
         double total = 0;
         for (int i = 0; i < allIds.length; i++)
         {
             final double ns = (after[i] - before[i]) / delivered;
-            into[group(allIds[i], ids)][round] += ns;
+            final int group = group(allIds[i], ids);
+            into[group][round] += ns;
             total += ns;
+            if (group < 2 && allocatedBefore[i] >= 0 && allocatedAfter[i] >= 0)
+            {
+                allocated[group][round] += (allocatedAfter[i] - allocatedBefore[i]) / delivered;
+            }
         }
         into[GROUPS.length][round] = total;
         into[GROUPS.length + 1][round] = delivered * 1e9 / wall;
@@ -368,6 +378,22 @@ public final class TransportCpuCost
         for (int p = 0; p < pipes.size(); p++)
         {
             System.out.println(pipes.get(p).name + " total ns/msg per window: " + Arrays.toString(round(cost[p][5])));
+        }
+    }
+
+    private static void reportAllocation(final List<UdpPipes.Pipe> pipes, final double[][][] allocated)
+    {
+        for (int p = 0; p < pipes.size(); p++)
+        {
+            double sender = 0;
+            double receiver = 0;
+            for (int r = 0; r < allocated[p][0].length; r++)
+            {
+                sender = Math.max(sender, allocated[p][0][r]);
+                receiver = Math.max(receiver, allocated[p][1][r]);
+            }
+            System.out.printf(Locale.ROOT, "%s bytes allocated per message, worst window: sending threads %.4f, " +
+                "receiving threads %.4f%n", pipes.get(p).name, sender, receiver);
         }
     }
 
