@@ -27,12 +27,13 @@ import java.util.concurrent.TimeUnit;
  * per-thread CPU time of every thread involved (sending thread, receiving thread, the SHARED media driver's
  * thread, the Aeron clients' conductors, and the rest of the JVM), so that it stays readable on a machine shared
  * with other builds, and the bytes the sending and receiving threads allocate per message (thread allocation
- * counters; for {@code jmirNode} the two nodes' stage threads). One JVM, one driver, one sending and one receiving thread that run whichever pipeline the
- * current window names; windows alternate between the pipelines; medians per pipeline.
+ * counters; for {@code jmirNode} the two nodes' stage threads). One JVM, one driver, one sending and one
+ * receiving thread that run whichever pipeline the current window names; windows alternate between the
+ * pipelines; medians per pipeline.
  * <p>
- * Idle sending/receiving threads use the given idle strategy: {@code backoff} (default: spins, yields, then parks,
- * so that waiting costs little CPU and the figures are the work done per message) or {@code yield} (what the JMH
- * benchmark does: every idle iteration yields, and its CPU counts). The driver uses the transport's default
+ * Idle sending/receiving threads use the given idle strategy: {@code backoff} (default: 100 spins, 10 yields,
+ * then parks of 1-100 µs; the spinning and yielding while waiting still count in the thread's CPU time) or
+ * {@code yield} (what the JMH benchmark does: every idle iteration yields, and its CPU counts). The driver uses the transport's default
  * backoff strategy. The in-flight window is the JMH benchmark's (96 KiB in messages).
  * <p>
  * The expected throughput on an otherwise idle 2-core machine is bounded by the busiest thread and by the total
