@@ -33,8 +33,8 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Idle sending/receiving threads use the given idle strategy: {@code backoff} (default: 100 spins, 10 yields,
  * then parks of 1-100 µs; the spinning and yielding while waiting still count in the thread's CPU time) or
- * {@code yield} (what the JMH benchmark does: every idle iteration yields, and its CPU counts). The driver uses the transport's default
- * backoff strategy. The in-flight window is the JMH benchmark's (96 KiB in messages).
+ * {@code yield} (what the JMH benchmark does: every idle iteration yields, and its CPU counts). The driver uses
+ * the transport's default backoff strategy. The in-flight window is the JMH benchmark's (96 KiB in messages).
  * <p>
  * The expected throughput on an otherwise idle 2-core machine is bounded by the busiest thread and by the total
  * CPU over two cores: {@code bound = max(driver, sender, receiver, total / 2)} ns per message; the report gives
