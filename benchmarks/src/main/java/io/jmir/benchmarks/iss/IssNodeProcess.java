@@ -41,7 +41,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -49,9 +48,12 @@ import java.util.concurrent.locks.LockSupport;
  * Chronicle WAL ({@code DATA/node-N/wal}) and event log ({@code DATA/node-N/events}) on disk, the replicated KV
  * store. The clients are deterministic: every process generates the same requests (client c, number r, the same KV
  * command) and submits them, authenticated for its own node, to its own node — which is exactly "each client sends
- * every request to every node". When its node has replied to every request, the process writes
- * {@code DATA/node-N/result.txt} (delivered batches, KV snapshot, results), then waits for {@code DATA/stop} and
- * exits.
+ * every request to every node". Every request is submitted up front (the client watermark window, 256, exceeds the
+ * requests per client): a node that falls behind may catch up by state transfer, installing a checkpoint that covers
+ * requests it then never executes nor answers, so its own replies cannot pace its clients. When its KV store has
+ * applied every request (executed, or restored from a checkpoint) and the reply of every request it executed itself
+ * has been seen, the process writes {@code DATA/node-N/result.txt} (delivered batches, checkpoints restored, KV
+ * snapshot, the results it produced), then waits for {@code DATA/stop} and exits.
  * <p>
  * Arguments: nodeId nodeCount basePort dataDir clients requestsPerClient scheme(HMAC_SHA256|ED25519) timeoutSeconds
  */
@@ -94,7 +96,6 @@ public final class IssNodeProcess
             .recoveryDestination("iss"));
         final LoggingKv kv = new LoggingKv();
         final ConcurrentHashMap<Long, byte[]> results = new ConcurrentHashMap<>();
-        final AtomicLongArray completed = new AtomicLongArray(clients);
         final NodeDefinition definition = IssSchema.register(new NodeDefinition(nodeId, n))
             .module("net", net)
             .module("hasher", new HasherModule())
@@ -109,10 +110,7 @@ public final class IssNodeProcess
             {
                 final byte[] bytes = new byte[length];
                 result.getBytes(offset, bytes);
-                if (results.putIfAbsent((client << 32) | requestNo, bytes) == null)
-                {
-                    completed.incrementAndGet((int)client);
-                }
+                results.putIfAbsent((client << 32) | requestNo, bytes);
             }));
         final ChronicleEventLog eventLog = new ChronicleEventLog(nodeDir.resolve("events"), definition);
         definition.interceptor(eventLog);
@@ -121,10 +119,12 @@ public final class IssNodeProcess
             .sharedThread(IdleMode.BLOCKING));
         try
         {
-            submitAll(node, keys, nodeId, scheme, clients, requests, completed, deadline);
-            while (results.size() < clients * requests)
+            submitAll(node, keys, nodeId, scheme, clients, requests, deadline);
+            while (kv.applied() < (long)clients * requests || results.size() < kv.executedRequests())
             {
-                check(deadline, "replies " + results.size() + "/" + clients * requests);
+                check(deadline, "applied " + kv.applied() + "/" + clients * requests + ", replies " +
+                    results.size() + "/" + kv.executedRequests() + " executed here, " + kv.restores() +
+                    " checkpoints restored");
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
             }
             final long applied = kv.applied();
@@ -155,7 +155,7 @@ public final class IssNodeProcess
     }
 
     private static void submitAll(final Node node, final TestKeys keys, final int nodeId, final Scheme scheme,
-        final int clients, final int requests, final AtomicLongArray completed, final long deadline)
+        final int clients, final int requests, final long deadline)
         throws Exception
     {
         final int clientsModule = node.moduleId("clients");
@@ -163,39 +163,30 @@ public final class IssNodeProcess
         final MessageHeaderEncoder header = new MessageHeaderEncoder();
         final ExpandableArrayBuffer encoded = new ExpandableArrayBuffer(1024);
         final ExpandableArrayBuffer signable = new ExpandableArrayBuffer(1024);
-        final int window = 16;
-        final long[] next = new long[clients];
-        while (true)
+        for (long r = 0; r < requests; r++)
         {
-            boolean all = true;
             for (int c = 0; c < clients; c++)
             {
-                while (next[c] < requests && next[c] < completed.get(c) + window)
+                final byte[] payload = command(c, r);
+                final int length = RequestAuth.signable(signable, 0, c, r, new UnsafeBuffer(payload), 0,
+                    payload.length);
+                final byte[] message = new byte[length];
+                signable.getBytes(0, message);
+                final byte[] auth = authenticate(keys, scheme, c, nodeId, message);
+                request.wrapAndApplyHeader(encoded, 0, header).clientId(c).requestNo(r).scheme(scheme)
+                    .putPayload(payload, 0, payload.length).putAuthenticator(auth, 0, auth.length);
+                final int total = MessageHeaderEncoder.ENCODED_LENGTH + request.encodedLength();
+                SubmitResult result;
+                while ((result = node.submit(clientsModule, encoded, 0, total)) == SubmitResult.BACK_PRESSURED)
                 {
-                    final byte[] payload = command(c, next[c]);
-                    final int length = RequestAuth.signable(signable, 0, c, next[c], new UnsafeBuffer(payload), 0,
-                        payload.length);
-                    final byte[] message = new byte[length];
-                    signable.getBytes(0, message);
-                    final byte[] auth = authenticate(keys, scheme, c, nodeId, message);
-                    request.wrapAndApplyHeader(encoded, 0, header).clientId(c).requestNo(next[c]).scheme(scheme)
-                        .putPayload(payload, 0, payload.length).putAuthenticator(auth, 0, auth.length);
-                    final int total = MessageHeaderEncoder.ENCODED_LENGTH + request.encodedLength();
-                    while (node.submit(clientsModule, encoded, 0, total) == SubmitResult.BACK_PRESSURED)
-                    {
-                        check(deadline, "submission");
-                        LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50));
-                    }
-                    next[c]++;
+                    check(deadline, "submission");
+                    LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50));
                 }
-                all &= next[c] == requests;
+                if (result != SubmitResult.ACCEPTED)
+                {
+                    throw new IllegalStateException("request " + c + "/" + r + " " + result);
+                }
             }
-            if (all)
-            {
-                return;
-            }
-            check(deadline, "submissions");
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
     }
 
@@ -262,10 +253,13 @@ public final class IssNodeProcess
     {
         final KvStore store = new KvStore();
         final List<String> log = new ArrayList<>();
+        private long executedRequests;
+        private int restores;
 
         @Override
         public synchronized void apply(final long seqNo, final Batch batch, final Results results)
         {
+            executedRequests += batch.size();
             final StringBuilder entry = new StringBuilder("batch ").append(seqNo).append(':');
             for (int i = 0; i < batch.size(); i++)
             {
@@ -285,6 +279,18 @@ public final class IssNodeProcess
         public synchronized void restore(final byte[] snapshot)
         {
             store.restore(snapshot);
+            restores++;
+            log.add("restored " + store.applied());
+        }
+
+        synchronized long executedRequests()
+        {
+            return executedRequests;
+        }
+
+        synchronized int restores()
+        {
+            return restores;
         }
 
         synchronized long applied()

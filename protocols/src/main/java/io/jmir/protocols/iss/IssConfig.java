@@ -327,11 +327,11 @@ public final class IssConfig
     }
 
     /**
-     * @return f.
+     * @return f: as set, or (n - 1) / 3 when left to be derived (also before {@link #conclude()}).
      */
     public int f()
     {
-        return f;
+        return f == -1 ? (nodeCount - 1) / 3 : f;
     }
 
     /**
