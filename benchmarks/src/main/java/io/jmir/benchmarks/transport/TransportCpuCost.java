@@ -42,8 +42,8 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Usage: {@code java -cp benchmarks.jar io.jmir.benchmarks.transport.TransportCpuCost [size] [messages] [rounds]
  * [idle] [pipes]} ({@code pipes}: comma separated subset of {@code aeron,aeronHmac,jmir,jmirBatch16,jmirNode};
- * {@code jmirNode}: {@link NetNodePair}, bursts of 16, node threads SLEEPING for {@code backoff}, YIELDING for
- * {@code yield}; its stage threads count as sender and receiver).
+ * {@code jmirNode}: {@link NetNodePair}, bursts of 16 ({@code jmirNode<n>}: bursts of n), node threads SLEEPING
+ * for {@code backoff}, YIELDING for {@code yield}; its stage threads count as sender and receiver).
  * <p>
  * <b>Threading:</b> the main thread sets up and coordinates windows; one sending and one receiving thread.
  */
@@ -173,8 +173,13 @@ public final class TransportCpuCost
             case "jmirBatch16":
                 return new UdpPipes.Net(name, driverDir, ports, size, secret, 16);
             case "jmirNode":
-                return new UdpPipes.InNodes(driverDir, ports, size, secret, idleMode, 16);
+                return new UdpPipes.InNodes(name, driverDir, ports, size, secret, idleMode, 16);
             default:
+                if (name.startsWith("jmirNode") && name.length() > "jmirNode".length())
+                {
+                    final int burst = Integer.parseInt(name.substring("jmirNode".length()));
+                    return new UdpPipes.InNodes(name, driverDir, ports, size, secret, idleMode, burst);
+                }
                 throw new IllegalArgumentException("unknown pipeline " + name);
         }
     }

@@ -293,10 +293,10 @@ final class UdpPipes
         private volatile long permits;
         private long lastDelivered;
 
-        InNodes(final String driverDir, final int[] ports, final int size, final byte[] secret,
+        InNodes(final String name, final String driverDir, final int[] ports, final int size, final byte[] secret,
             final IdleMode idle, final int burst)
         {
-            super("jmirNode");
+            super(name);
             this.burst = burst;
             pair = new NetNodePair(driverDir, ports, secret, size, idle, burst, () -> permits, 0);
         }
