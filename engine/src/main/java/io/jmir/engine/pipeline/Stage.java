@@ -168,7 +168,8 @@ final class Stage
         {
             return 0;
         }
-        final long end = Math.min(source.highestPublished(current + 1, cursor), current + maxBatch);
+        // Bound the scan to this batch first: a multi-producer ring checks one availability flag per sequence.
+        final long end = source.highestPublished(current + 1, Math.min(cursor, current + maxBatch));
         emitter.dispatching(true);
         try
         {
