@@ -42,7 +42,11 @@ public final class Event
      */
     public Event wrap(final DirectBuffer buffer, final int offset, final int length)
     {
-        this.buffer = buffer;
+        if (this.buffer != buffer)
+        {
+            // Runtimes wrap the same buffer again and again: skip the reference store and its GC barrier.
+            this.buffer = buffer;
+        }
         this.offset = offset;
         this.length = length;
         // Two wide reads for the header and the block: (blockLength, templateId, schemaId, version) and

@@ -36,7 +36,6 @@ abstract class AbstractNet implements Module
     protected final int maxMessageSize;
     protected final NetCounters counters;
     private final ErrorHandler errorHandler;
-    private final SendMessageDecoder sendMessageDecoder = new SendMessageDecoder();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final MessageReceivedEncoder messageReceivedEncoder = new MessageReceivedEncoder();
     private int moduleCount = EventBuilder.EXTERNAL_SOURCE;
@@ -158,6 +157,34 @@ abstract class AbstractNet implements Module
         final int length,
         final int wireLength)
     {
+        final boolean delivered = emitReceived(emitter, destinationModule, fromNode, buffer, offset, length);
+        if (delivered)
+        {
+            counters.onReceived(fromNode, 1, wireLength);
+        }
+        return delivered;
+    }
+
+    /**
+     * Emit a received (authenticated) message as {@code MessageReceived} to its destination module without
+     * counting it as received (the caller counts the messages of a frame at once); drops are counted.
+     *
+     * @param emitter           to emit with.
+     * @param destinationModule module to deliver to.
+     * @param fromNode          authenticated sender.
+     * @param buffer            holding the message.
+     * @param offset            of the message.
+     * @param length            of the message.
+     * @return true when delivered, false when dropped (and counted).
+     */
+    protected final boolean emitReceived(
+        final Emitter emitter,
+        final int destinationModule,
+        final int fromNode,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
         if (destinationModule >= moduleCount)
         {
             counters.onDrop(DropReason.RECV_UNKNOWN_MODULE);
@@ -174,7 +201,6 @@ abstract class AbstractNet implements Module
             .fromNode(fromNode)
             .putMessage(buffer, offset, length);
         builder.payload(messageReceivedEncoder).commit();
-        counters.onReceived(fromNode, 1, wireLength);
         return true;
     }
 
@@ -205,7 +231,8 @@ abstract class AbstractNet implements Module
             counters.onDrop(DropReason.SEND_MALFORMED_REQUEST);
             return;
         }
-        final int destinationModule = event.decode(sendMessageDecoder).destinationModule();
+        final int destinationModule = buffer.getShort(
+            event.bodyOffset() + SendMessageDecoder.destinationModuleEncodingOffset(), BYTE_ORDER) & 0xFFFF;
         for (int i = 0; i < count; i++)
         {
             final int destination = buffer.getInt((int)entriesOffset + i * entryLength, BYTE_ORDER);

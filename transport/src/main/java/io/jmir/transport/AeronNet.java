@@ -435,16 +435,20 @@ public final class AeronNet extends AbstractNet implements AutoCloseable
         final int sender = verifier.senderId();
         final DirectBuffer frame = verifier.buffer();
         final int entryBlockLength = verifier.entryBlockLength();
-        counters.onReceived(sender, 0, length);
         int cursor = verifier.firstEntryOffset();
+        int delivered = 0;
         for (int i = 0, count = verifier.count(); i < count; i++)
         {
             final int destinationModule = frame.getShort(cursor, FrameCodec.BYTE_ORDER) & 0xFFFF;
             final int messageOffset = cursor + entryBlockLength + FrameCodec.LENGTH_PREFIX;
             final int messageLength = frame.getInt(cursor + entryBlockLength, FrameCodec.BYTE_ORDER);
-            deliver(emitter, destinationModule, sender, frame, messageOffset, messageLength, 0);
+            if (emitReceived(emitter, destinationModule, sender, frame, messageOffset, messageLength))
+            {
+                delivered++;
+            }
             cursor = messageOffset + messageLength;
         }
+        counters.onReceived(sender, delivered, length);
         return Action.CONTINUE;
     }
 

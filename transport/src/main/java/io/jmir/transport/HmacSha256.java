@@ -53,9 +53,9 @@ public final class HmacSha256
      */
     public void compute(final byte[] data, final int offset, final int length, final byte[] out, final int outOffset)
     {
+        // The digest is always left reset: digest(...) resets it, and a failure resets it before propagating.
         try
         {
-            digest.reset();
             digest.update(innerPad, 0, BLOCK_LENGTH);
             digest.update(data, offset, length);
             digest.digest(innerHash, 0, MAC_LENGTH);
@@ -65,7 +65,13 @@ public final class HmacSha256
         }
         catch (final java.security.DigestException ex)
         {
+            digest.reset();
             throw new IllegalStateException("SHA-256 digest failed", ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            digest.reset();
+            throw ex;
         }
     }
 

@@ -13,6 +13,7 @@ import java.lang.management.ManagementFactory;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class HmacSha256Test
 {
@@ -60,6 +61,26 @@ class HmacSha256Test
         }
         assertThat(hmac.verify(data, 0, data.length, mac, 0)).isTrue();
         assertThat(new HmacSha256(TestSupport.randomSecret()).verify(data, 0, data.length, mac, 0)).isFalse();
+    }
+
+    @Test
+    void shouldStayCorrectAfterAFailedComputation() throws Exception
+    {
+        final byte[] key = TestSupport.randomSecret();
+        final byte[] data = new byte[100];
+        ThreadLocalRandom.current().nextBytes(data);
+        final Mac reference = Mac.getInstance("HmacSHA256");
+        reference.init(new SecretKeySpec(key, "HmacSHA256"));
+        final byte[] expected = reference.doFinal(data);
+        final HmacSha256 hmac = new HmacSha256(key);
+        final byte[] mac = new byte[32];
+
+        assertThatThrownBy(() -> hmac.compute(data, 50, 100, mac, 0)).isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> hmac.compute(data, 0, data.length, new byte[16], 0))
+            .isInstanceOf(RuntimeException.class);
+
+        hmac.compute(data, 0, data.length, mac, 0);
+        assertThat(mac).isEqualTo(expected);
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.FragmentHandler;
 import io.jmir.engine.Event;
+import io.jmir.engine.IdleMode;
 import io.jmir.transport.AeronNet;
 import io.jmir.transport.HmacSha256;
 import io.jmir.transport.TransportContext;
@@ -34,6 +35,7 @@ import java.io.File;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Throughput of one node's net module sending to another node's net module over UDP loopback, in one JVM, against
@@ -52,7 +54,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * would (one frame, one MAC per 16 messages). {@code aeron} is raw Aeron without authentication; {@code aeronHmac}
  * is raw Aeron doing the authentication work the issue requires of every frame (an HMAC-SHA256 computed at the
  * sender and verified at the receiver per offer, the same JDK digest as the net module), the fair baseline for
- * one-message frames. The reported figure is {@code messages}: messages delivered per second.
+ * one-message frames. {@code jmirNode} runs the net module as a user does: inside two pipeline-runtime nodes
+ * ({@link NetNodePair}: producer module -> net stage draining its ring in batches -> UDP -> net module -> counting
+ * module), same window. The reported figure is {@code messages}: messages delivered per second.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -197,6 +201,61 @@ public class OneToOneUdpThroughputBenchmark
                 throw new IllegalStateException(macFailures + " baseline frames failed MAC verification");
             }
             CloseHelper.quietCloseAll(sender, receiver, aeron, driver);
+            IoUtil.delete(dirBase, true);
+        }
+    }
+
+    /**
+     * Two pipeline-runtime nodes running the net module ({@link NetNodePair}), set up only for the {@code jmirNode}
+     * group: node 0's producer module emits up to {@code burst} SendMessage events per duty cycle within the
+     * same in-flight window as the other groups, node 0's net stage drains its ring in batches and coalesces per
+     * peer, node 1's net module verifies and emits MessageReceived to node 1's counting module. One stage thread
+     * per node ({@code idle} mode, YIELDING by default like the other groups' threads), on its own SHARED driver
+     * with the same settings as {@link Udp}'s.
+     */
+    @State(Scope.Group)
+    public static class Nodes
+    {
+        @Param({ "64", "1024" })
+        public int size;
+
+        @Param({ "16" })
+        public int burst;
+
+        @Param({ "YIELDING" })
+        public String idle;
+
+        File dirBase;
+        MediaDriver driver;
+        NetNodePair pair;
+        long lastDelivered;
+
+        @Setup(Level.Trial)
+        public void setUp()
+        {
+            dirBase = BenchmarkSupport.uniqueDir("jmir-bench-transport-nodes");
+            final String driverDir = new File(dirBase, "driver").getAbsolutePath();
+            driver = MediaDriver.launch(new MediaDriver.Context()
+                .aeronDirectoryName(driverDir)
+                .threadingMode(ThreadingMode.SHARED)
+                .sharedIdleStrategy(new BackoffIdleStrategy())
+                .dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true));
+            final byte[] secret = new byte[32];
+            ThreadLocalRandom.current().nextBytes(secret);
+            pair = new NetNodePair(driverDir, BenchmarkSupport.freeUdpPorts(2), secret, size, IdleMode.valueOf(idle),
+                burst, null, Math.max(16, WINDOW_BYTES / (size + 96)));
+            if (!pair.awaitConnected(TimeUnit.SECONDS.toNanos(30)))
+            {
+                throw new IllegalStateException("not connected within 30 s");
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown()
+        {
+            System.err.println("jmirNode: " + pair.counters() + " " + pair.problems());
+            CloseHelper.quietCloseAll(pair, driver);
             IoUtil.delete(dirBase, true);
         }
     }
@@ -354,5 +413,23 @@ public class OneToOneUdpThroughputBenchmark
         final long after = udp.macReceivedLocal;
         delivered.messages += after - before;
         udp.macReceivedShared.lazySet(after);
+    }
+
+    /**
+     * Observes the messages node 1's counting module received (the work happens on the two nodes' stage
+     * threads); parks 50 µs between looks so that it takes no CPU from them.
+     *
+     * @param nodes     the two nodes.
+     * @param delivered messages counted.
+     */
+    @Benchmark
+    @Group("jmirNode")
+    @GroupThreads(1)
+    public void jmirNode(final Nodes nodes, final Delivered delivered)
+    {
+        LockSupport.parkNanos(50_000);
+        final long now = nodes.pair.delivered();
+        delivered.messages += now - nodes.lastDelivered;
+        nodes.lastDelivered = now;
     }
 }

@@ -7,10 +7,12 @@ import io.jmir.engine.Event;
 import io.jmir.engine.EventBuilder;
 import io.jmir.engine.EventInterceptor;
 import io.jmir.engine.EventTooLargeException;
+import io.jmir.engine.Module;
 import io.jmir.engine.ModuleFailure;
 import io.jmir.engine.NodeCounters;
 import io.jmir.engine.NodeDefinition;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Delivers events to modules the same way in every runtime: validate (here, or where the runtime's queues are
@@ -46,6 +48,33 @@ public final class Dispatcher
          * @param length of the envelope.
          */
         void forward(DirectBuffer buffer, int offset, int length);
+    }
+
+    /**
+     * Slots of a ring laid out in one block of memory: slot {@code i} at {@code address() + i * slotCapacity()},
+     * the length of its envelope at {@code lengths()[i]}.
+     */
+    public interface SlotSource
+    {
+        /**
+         * @return envelope length per slot index (0: an abandoned claim).
+         */
+        int[] lengths();
+
+        /**
+         * @return address of slot 0.
+         */
+        long address();
+
+        /**
+         * @return number of slots - 1 (a power of two - 1).
+         */
+        int mask();
+
+        /**
+         * @return bytes per slot.
+         */
+        int slotCapacity();
     }
 
     private final Event event = new Event();
@@ -125,7 +154,7 @@ public final class Dispatcher
                 return false;
             }
         }
-        if (host.failed())
+        if (host.failedOnOwner())
         {
             counters.increment(NodeCounters.Counter.EVENTS_TO_FAILED_MODULE);
             return false;
@@ -146,9 +175,7 @@ public final class Dispatcher
         }
         if (builder.isOpen())
         {
-            builder.abort();
-            fail(host, eventName(buffer, offset),
-                new IllegalStateException("module returned with an uncommitted event open"), builder);
+            failOpen(host, buffer, offset, builder);
             return false;
         }
         if (event.followUpsLength() > 0)
@@ -156,6 +183,79 @@ public final class Dispatcher
             releaseFollowUps(buffer, event.followUpsOffset(), event.followUpsLength(), followUps);
         }
         return true;
+    }
+
+    /**
+     * Deliver a run of events from consecutive slots of a ring, in order: the pipeline runtime's per-event loop,
+     * with {@link #dispatch}'s steps written out in it so that the loop, the envelope decoding and the module
+     * call compile as one unit. Only for a runtime that validated every envelope where it entered the ring (this
+     * does not validate); slots of length 0 (abandoned claims) are skipped.
+     *
+     * @param host      module the events are addressed to.
+     * @param view      re-wrapped over each slot in turn; the {@link Event}'s buffer during the module's call.
+     * @param slots     the ring's slots.
+     * @param from      first sequence to deliver.
+     * @param to        last sequence to deliver (inclusive).
+     * @param emitter   the module emits through.
+     * @param builder   behind the emitter (checked for events left open).
+     * @param followUps where released follow-ups go (immediately, or a deferral buffer for batching modules).
+     * @param nowNs     timestamp for the interceptor (wall clock epoch ns).
+     */
+    public void dispatchSlots(
+        final ModuleHost host,
+        final UnsafeBuffer view,
+        final SlotSource slots,
+        final long from,
+        final long to,
+        final Emitter emitter,
+        final EventBuilder builder,
+        final FollowUpTarget followUps,
+        final long nowNs)
+    {
+        final Module module = host.module();
+        final Event event = this.event;
+        final int[] lengths = slots.lengths();
+        final long address = slots.address();
+        final int mask = slots.mask();
+        final int capacity = slots.slotCapacity();
+        for (long sequence = from; sequence <= to; sequence++)
+        {
+            final int index = (int)sequence & mask;
+            final int length = lengths[index];
+            if (length <= 0)
+            {
+                continue;
+            }
+            if (host.failedOnOwner())
+            {
+                counters.increment(NodeCounters.Counter.EVENTS_TO_FAILED_MODULE);
+                continue;
+            }
+            view.wrap(address + (long)index * capacity, capacity);
+            if (interceptor != null)
+            {
+                interceptor.onDispatch(definition.nodeId(), host.id(), view, 0, length, nowNs);
+            }
+            event.wrap(view, 0, length);
+            try
+            {
+                module.onEvent(event, emitter);
+            }
+            catch (final Throwable ex)
+            {
+                fail(host, eventName(view, 0), ex, builder);
+                continue;
+            }
+            if (builder.isOpen())
+            {
+                failOpen(host, view, 0, builder);
+                continue;
+            }
+            if (event.followUpsLength() > 0)
+            {
+                releaseFollowUps(view, event.followUpsOffset(), event.followUpsLength(), followUps);
+            }
+        }
     }
 
     /**
@@ -245,11 +345,27 @@ public final class Dispatcher
     }
 
     /**
+     * @return the flyweight this dispatcher hands to modules (re-wrapped for every event it delivers).
+     */
+    public Event event()
+    {
+        return event;
+    }
+
+    /**
      * @return the definition of the node dispatched for.
      */
     public NodeDefinition definition()
     {
         return definition;
+    }
+
+    private void failOpen(
+        final ModuleHost host, final DirectBuffer buffer, final int offset, final EventBuilder builder)
+    {
+        builder.abort();
+        fail(host, eventName(buffer, offset),
+            new IllegalStateException("module returned with an uncommitted event open"), builder);
     }
 
     private boolean checkClosed(final ModuleHost host, final String where, final EventBuilder builder)

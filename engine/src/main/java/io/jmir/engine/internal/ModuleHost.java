@@ -6,7 +6,7 @@ import io.jmir.engine.Module;
  * A module as a runtime holds it: id, name, instance and whether it has failed. Internal API.
  * <p>
  * <b>Threading:</b> read and written by the module's thread; {@link #failed()} is volatile so other threads
- * may read it.
+ * may read it, {@link #failedOnOwner()} is for the module's thread only.
  */
 public final class ModuleHost
 {
@@ -15,6 +15,7 @@ public final class ModuleHost
     private final Module module;
     private final boolean holdsFollowUps;
     private volatile boolean failed;
+    private boolean failedOnOwner;
 
     /**
      * @param id     routing id.
@@ -70,10 +71,22 @@ public final class ModuleHost
     }
 
     /**
-     * Mark the module failed; it receives no further events.
+     * {@link #failed()} without the volatile read, for the module's own thread (the one that marks it failed):
+     * the dispatch path checks it before every event.
+     *
+     * @return true once the module has failed.
+     */
+    public boolean failedOnOwner()
+    {
+        return failedOnOwner;
+    }
+
+    /**
+     * Mark the module failed; it receives no further events. Called on the module's thread.
      */
     public void markFailed()
     {
+        failedOnOwner = true;
         failed = true;
     }
 }

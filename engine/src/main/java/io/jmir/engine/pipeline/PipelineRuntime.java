@@ -175,9 +175,8 @@ public final class PipelineRuntime
             counters.increment(NodeCounters.Counter.SUBMIT_BACK_PRESSURED);
             return SubmitResult.BACK_PRESSURED;
         }
-        final Slot slot = stage.inbox.get(sequence);
-        slot.length = EnvelopeLayout.write(
-            slot.buffer, 0, destination, EventBuilder.EXTERNAL_SOURCE, payload, offset, length);
+        stage.inbox.length(sequence, EnvelopeLayout.write(
+            stage.inbox.slotBuffer(sequence), 0, destination, EventBuilder.EXTERNAL_SOURCE, payload, offset, length));
         stage.publishInbox(sequence);
         return SubmitResult.ACCEPTED;
     }

@@ -1,25 +1,16 @@
 package io.jmir.engine.pipeline;
 
-import com.lmax.disruptor.BusySpinWaitStrategy;
-import com.lmax.disruptor.EventFactory;
-import com.lmax.disruptor.EventPoller;
-import com.lmax.disruptor.InsufficientCapacityException;
-import com.lmax.disruptor.RingBuffer;
 import io.jmir.engine.EventBuilder;
 import io.jmir.engine.Module;
 import io.jmir.engine.internal.Dispatcher;
 import io.jmir.engine.internal.ModuleHost;
-import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
-
-import java.nio.ByteBuffer;
-
-import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * One module in the pipeline runtime: its Disruptor ring of pre-allocated slots, the poller its thread drains,
- * and the emitter it emits through. Internal API.
+ * One module in the pipeline runtime: its {@link SlotRing} (a Disruptor-sequenced ring of pre-allocated slots),
+ * the loop its thread drains it with, and the emitter it emits through. Internal API.
  * <p>
  * <b>Rings:</b> when the node runs several stage threads, the ring is multi-producer and also takes submissions
  * ({@link #inbox} is the ring itself). When the thread plan has a single stage thread, every internal emit comes
@@ -27,23 +18,26 @@ import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
  * single-producer (no CAS per claim, no availability flags per slot) and submissions from other threads go
  * through a separate multi-producer inbox ring of half the size, drained by the same thread.
  * <p>
+ * <b>Draining:</b> the stage reads the ring's cursor once per batch, then for each slot wraps one reusable
+ * buffer ({@link #view}) over the slot's memory and dispatches; the consumer sequence is set once at the end of
+ * the batch (as Disruptor's {@code EventPoller} does), which frees the batch's slots for producers.
+ * <p>
  * <b>Threading:</b> producers on any thread claim/publish into the inbox; into {@link #ring} only the stage
  * threads (one thread, for a single-producer ring); everything else runs on the stage's owning
  * {@link StageThread}.
  */
-final class Stage implements EventPoller.Handler<Slot>
+final class Stage
 {
     final int moduleId;
     final ModuleHost host;
-    final RingBuffer<Slot> ring;
-    final RingBuffer<Slot> inbox;
+    final SlotRing ring;
+    final SlotRing inbox;
     final int ringSize;
     final int slotCapacity;
     final int submitHeadroom;
-    private final EventPoller<Slot> poller;
-    private final EventPoller<Slot> inboxPoller;
     private final int maxBatch;
     private final boolean active;
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final ExpandableArrayBuffer held = new ExpandableArrayBuffer(0);
     private final Dispatcher.FollowUpTarget holdTarget = this::hold;
     private int heldLength;
@@ -52,7 +46,6 @@ final class Stage implements EventPoller.Handler<Slot>
     private EventBuilder builder;
     private Dispatcher.FollowUpTarget followUpTarget;
     private StageThread owner;
-    private int batchCount;
     private long batchNowNs;
 
     Stage(
@@ -68,43 +61,19 @@ final class Stage implements EventPoller.Handler<Slot>
         this.ringSize = ringSize;
         this.slotCapacity = slotCapacity;
         this.maxBatch = maxBatch;
-        this.ring = newRing(ringSize, slotCapacity, singleProducer);
-        this.poller = ring.newPoller();
-        ring.addGatingSequences(poller.getSequence());
+        this.ring = new SlotRing(ringSize, slotCapacity, singleProducer, !singleProducer);
         if (singleProducer)
         {
-            this.inbox = newRing(Math.max(2, ringSize / 2), slotCapacity, false);
-            this.inboxPoller = inbox.newPoller();
-            inbox.addGatingSequences(inboxPoller.getSequence());
+            this.inbox = new SlotRing(Math.max(2, ringSize / 2), slotCapacity, false, true);
             this.submitHeadroom = 0;
         }
         else
         {
             this.inbox = ring;
-            this.inboxPoller = null;
             this.submitHeadroom = Math.max(1, ringSize / 4);
         }
         final Module module = host.module();
         this.active = module.nextDeadlineNs() != Long.MAX_VALUE || overridesDoWork(module);
-    }
-
-    private static RingBuffer<Slot> newRing(final int size, final int slotCapacity, final boolean singleProducer)
-    {
-        // Cache-line aligned, so that an envelope at the start of a slot shares as few lines as possible.
-        final ByteBuffer memory = BufferUtil.allocateDirectAligned(size * slotCapacity, CACHE_LINE_LENGTH);
-        final int[] next = {0};
-        final EventFactory<Slot> factory = () ->
-        {
-            final Slot slot = new Slot(memory, next[0], slotCapacity);
-            next[0] += slotCapacity;
-            return slot;
-        };
-        // Never waited on (the stage thread polls and parks itself, StageThread.signal() wakes it), so take a
-        // strategy whose signalAllWhenBlocking() is a no-op: the default BlockingWaitStrategy locks a monitor
-        // and calls notifyAll() on every publish.
-        return singleProducer ?
-            RingBuffer.createSingleProducer(factory, size, new BusySpinWaitStrategy()) :
-            RingBuffer.createMultiProducer(factory, size, new BusySpinWaitStrategy());
     }
 
     void bind(final Dispatcher dispatcher, final StageEmitter emitter, final StageThread owner)
@@ -114,6 +83,7 @@ final class Stage implements EventPoller.Handler<Slot>
         this.builder = emitter.builder();
         this.followUpTarget = host.holdsFollowUps() ? holdTarget : emitter;
         this.owner = owner;
+        emitter.bind(owner, dispatcher.event());
     }
 
     StageEmitter emitter()
@@ -128,32 +98,12 @@ final class Stage implements EventPoller.Handler<Slot>
 
     long tryClaim()
     {
-        try
-        {
-            return ring.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            return -1;
-        }
-    }
-
-    void publish(final long sequence)
-    {
-        ring.publish(sequence);
-        owner.signal();
+        return ring.tryClaim();
     }
 
     long tryClaimInbox()
     {
-        try
-        {
-            return inbox.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            return -1;
-        }
+        return inbox.tryClaim();
     }
 
     void publishInbox(final long sequence)
@@ -164,8 +114,7 @@ final class Stage implements EventPoller.Handler<Slot>
 
     boolean hasPending()
     {
-        return ring.getCursor() > poller.getSequence().get() ||
-            (inboxPoller != null && inbox.getCursor() > inboxPoller.getSequence().get());
+        return ring.hasPending() || (inbox != ring && inbox.hasPending());
     }
 
     boolean isActive()
@@ -180,25 +129,13 @@ final class Stage implements EventPoller.Handler<Slot>
     int doWork(final long nowNs, final long epochNs, final boolean dutyAllowed)
     {
         int work = emitter.drainOverflow();
-        batchCount = 0;
         batchNowNs = epochNs;
-        int dispatched = 0;
-        try
+        int dispatched = drain(ring);
+        if (inbox != ring)
         {
-            poller.poll(this);
-            if (inboxPoller != null)
-            {
-                // Submissions get their own budget, so internal traffic cannot starve the edge (nor the reverse).
-                dispatched = batchCount;
-                batchCount = 0;
-                inboxPoller.poll(this);
-            }
+            // Submissions get their own budget, so internal traffic cannot starve the edge (nor the reverse).
+            dispatched += drain(inbox);
         }
-        catch (final Exception ex)
-        {
-            throw new IllegalStateException("stage '" + host.name() + "' poll failed", ex);
-        }
-        dispatched += batchCount;
         if (dispatched > 0)
         {
             work += dispatched;
@@ -218,15 +155,33 @@ final class Stage implements EventPoller.Handler<Slot>
         return work;
     }
 
-    @Override
-    public boolean onEvent(final Slot slot, final long sequence, final boolean endOfBatch)
+    /**
+     * Dispatch up to maxBatch published events of one ring, in order.
+     *
+     * @return events taken (abandoned slots included).
+     */
+    private int drain(final SlotRing source)
     {
-        final int length = slot.length;
-        if (length > 0)
+        final long current = source.consumed();
+        final long cursor = source.cursor();
+        if (cursor <= current)
         {
-            dispatcher.dispatch(host, slot.buffer, 0, length, emitter, builder, followUpTarget, batchNowNs);
+            return 0;
         }
-        return ++batchCount < maxBatch;
+        // Bound the scan to this batch first: a multi-producer ring checks one availability flag per sequence.
+        final long end = source.highestPublished(current + 1, Math.min(cursor, current + maxBatch));
+        emitter.dispatching(true);
+        try
+        {
+            dispatcher.dispatchSlots(
+                host, view, source, current + 1, end, emitter, builder, followUpTarget, batchNowNs);
+        }
+        finally
+        {
+            emitter.dispatching(false);
+            source.consumed(Math.max(current, end));
+        }
+        return (int)(end - current);
     }
 
     long nextDeadlineNs()

@@ -4,11 +4,13 @@ import io.jmir.codecs.EnvelopeLayout;
 import io.jmir.codecs.EnvelopeValidator;
 import io.jmir.codecs.SchemaRegistry;
 import io.jmir.engine.Emitter;
+import io.jmir.engine.Event;
 import io.jmir.engine.EventBuilder;
 import io.jmir.engine.NodeCounters;
 import io.jmir.engine.internal.Dispatcher;
 import io.jmir.engine.internal.EventSink;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,7 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * template, a payload header that disagrees with its length, a bad follow-up list): a malformed one is counted
  * ({@link NodeCounters#malformed}) and dropped, never published, and the emitting module keeps running. The
  * receiving stage's dispatcher therefore does not validate again: everything in a ring was validated where it
- * entered (here, or at {@link PipelineRuntime#submit}). Internal API.
+ * entered (here, or at {@link PipelineRuntime#submit}). The one event not checked again is the payload of the
+ * event being dispatched forwarded as is with {@link #emit} (same buffer, offset and length): it was validated
+ * where it entered this stage's ring. Internal API.
+ * <p>
+ * <b>Fast path:</b> {@link #emit} checks the source range once, before claiming (a claimed slot is always
+ * published), then writes the envelope into the slot by address ({@link SlotAccess}).
  * <p>
  * <b>Threading:</b> used only by the owning stage thread (and by the launching thread before it starts).
  */
@@ -36,10 +43,14 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
     private final NodeCounters counters;
     private final AtomicLong nodeOverflowBytes;
     private final EnvelopeValidator validator;
+    private final UnsafeBuffer slot = new UnsafeBuffer(0, 0);
     private int pendingQueues;
     private Stage claimStage;
     private long claimSequence = -1;
     private OverflowQueue claimQueue;
+    private StageThread thread;
+    private Event input;
+    private boolean dispatching;
 
     StageEmitter(
         final Stage[] stages,
@@ -83,20 +94,38 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
             if (length >= EnvelopeLayout.HEADER_LENGTH && length + EnvelopeLayout.OVERHEAD <= stage.slotCapacity &&
                 (queue == null || queue.isEmpty()))
             {
-                final long header = buffer.getLong(offset, EnvelopeLayout.BYTE_ORDER);
-                final EnvelopeValidator.Result result = validator.validatePayloadHeader(header, length);
-                if (result != EnvelopeValidator.Result.OK)
+                // The whole source range is checked once, before a slot is claimed (a claimed slot must be
+                // published); after that the payload is read and the envelope written without further checks.
+                buffer.boundsCheck(offset, length);
+                final byte[] array = buffer.byteArray();
+                final long address = buffer.addressOffset() + offset;
+                final long header;
+                final Event input = this.input;
+                if (dispatching && buffer == input.buffer() && offset == input.payloadOffset() &&
+                    length == input.payloadLength())
                 {
-                    counters.malformed(result);
-                    return;
+                    // The payload of the event being dispatched, forwarded as is: it was validated where it
+                    // entered this stage's ring, and its type is already decoded (the payload's header equals the
+                    // envelope's ids, checked then).
+                    header = ((long)input.templateId() << 16) | ((long)input.schemaId() << 32);
                 }
-                final long sequence = stage.tryClaim();
+                else
+                {
+                    header = SlotAccess.getLong(array, address);
+                    final EnvelopeValidator.Result result = validator.validatePayloadHeader(header, length);
+                    if (result != EnvelopeValidator.Result.OK)
+                    {
+                        counters.malformed(result);
+                        return;
+                    }
+                }
+                final SlotRing ring = stage.ring;
+                final long sequence = ring.tryClaim();
                 if (sequence >= 0)
                 {
-                    final Slot slot = stage.ring.get(sequence);
-                    slot.length =
-                        EnvelopeLayout.write(slot.buffer, 0, destination, source, header, buffer, offset, length);
-                    stage.publish(sequence);
+                    ring.length(sequence, SlotAccess.writeEnvelope(
+                        ring.address(sequence), destination, source, header, array, address, length));
+                    publish(stage, sequence);
                     return;
                 }
             }
@@ -125,8 +154,8 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
             {
                 claimSequence = sequence;
                 claimQueue = null;
-                return builder.begin(
-                    this, stage.ring.get(sequence).buffer, 0, stage.slotCapacity, destination, sourceId);
+                slot.wrap(stage.ring.address(sequence), stage.slotCapacity);
+                return builder.begin(this, slot, 0, stage.slotCapacity, destination, sourceId);
             }
         }
         final OverflowQueue target = queue(destination);
@@ -141,8 +170,7 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
         final Stage stage = claimStage;
         if (claimQueue == null)
         {
-            final Slot slot = stage.ring.get(claimSequence);
-            final EnvelopeValidator.Result result = validator.validateBuilt(slot.buffer, offset, length, stages.length);
+            final EnvelopeValidator.Result result = validator.validateBuilt(slot, offset, length, stages.length);
             if (result != EnvelopeValidator.Result.OK)
             {
                 counters.malformed(result);
@@ -151,10 +179,10 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
             }
             if (offset != 0)
             {
-                slot.buffer.putBytes(0, slot.buffer, offset, length);
+                slot.putBytes(0, slot, offset, length);
             }
-            slot.length = length;
-            stage.publish(claimSequence);
+            stage.ring.length(claimSequence, length);
+            publish(stage, claimSequence);
         }
         else
         {
@@ -180,8 +208,8 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
     {
         if (claimQueue == null && claimStage != null)
         {
-            claimStage.ring.get(claimSequence).length = 0;
-            claimStage.publish(claimSequence);
+            claimStage.ring.length(claimSequence, 0);
+            publish(claimStage, claimSequence);
         }
         claimStage = null;
         claimQueue = null;
@@ -214,10 +242,10 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
             final long sequence = stage.tryClaim();
             if (sequence >= 0)
             {
-                final Slot slot = stage.ring.get(sequence);
-                slot.buffer.putBytes(0, buffer, offset, length);
-                slot.length = length;
-                stage.publish(sequence);
+                slot.wrap(stage.ring.address(sequence), stage.slotCapacity);
+                slot.putBytes(0, buffer, offset, length);
+                stage.ring.length(sequence, length);
+                publish(stage, sequence);
                 return;
             }
         }
@@ -256,10 +284,10 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
                     break;
                 }
                 final int length = queue.headLength();
-                final Slot slot = stage.ring.get(sequence);
-                slot.buffer.putBytes(0, queue.buffer(), queue.headOffset(), length);
-                slot.length = length;
-                stage.publish(sequence);
+                slot.wrap(stage.ring.address(sequence), stage.slotCapacity);
+                slot.putBytes(0, queue.buffer(), queue.headOffset(), length);
+                stage.ring.length(sequence, length);
+                publish(stage, sequence);
                 bytes += length + 4;
                 queue.pop();
                 forwarded++;
@@ -277,6 +305,35 @@ final class StageEmitter implements Emitter, EventSink, Dispatcher.FollowUpTarge
     public boolean isBackPressured()
     {
         return pendingQueues > 0;
+    }
+
+    void bind(final StageThread thread, final Event input)
+    {
+        this.thread = thread;
+        this.input = input;
+    }
+
+    /**
+     * @param dispatching true while the stage delivers a batch: module code then runs only inside
+     *                    {@code onEvent}, where the dispatcher's event is the one being delivered.
+     */
+    void dispatching(final boolean dispatching)
+    {
+        this.dispatching = dispatching;
+    }
+
+    /**
+     * Publish a slot of a destination stage; wake its thread unless that is the emitting thread itself (which is
+     * awake, and checks its rings before it parks).
+     */
+    private void publish(final Stage stage, final long sequence)
+    {
+        stage.ring.publish(sequence);
+        final StageThread owner = stage.owner();
+        if (owner != thread)
+        {
+            owner.signal();
+        }
     }
 
     private void enqueue(final OverflowQueue queue)

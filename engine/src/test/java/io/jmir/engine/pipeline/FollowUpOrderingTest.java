@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Timeout;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -88,10 +90,14 @@ class FollowUpOrderingTest
     @Test
     void shouldHoldFollowUpsOfBatchingModuleUntilEndOfBatch() throws Exception
     {
-        final CountDownLatch bSaw = new CountDownLatch(1);
         final CountDownLatch done = new CountDownLatch(3);
         final AtomicBoolean early = new AtomicBoolean();
         final int[] ids = new int[2];
+        // Values appended in the current (still open) batch of "wal": b raises the alarm when it receives a
+        // follow-up of one of them. Follow-ups of an earlier batch may legitimately reach b while a later batch is
+        // open (wal and b run on different threads), so "b saw anything" would not do.
+        final Set<Long> openBatch = ConcurrentHashMap.newKeySet();
+        final CountDownLatch wrongRelease = new CountDownLatch(1);
         final ScriptedModule src = new ScriptedModule((value, tag, event, emitter) ->
         {
             final TestEvents ev = new TestEvents();
@@ -99,15 +105,25 @@ class FollowUpOrderingTest
             ev.encodeTick(b.followUp(ids[1]), 60 + tag, tag).end();
             b.commit();
         });
-        final ScriptedModule wal = new ScriptedModule((value, tag, event, emitter) -> log.add("w:" + value), true)
+        final ScriptedModule wal = new ScriptedModule((value, tag, event, emitter) ->
+        {
+            openBatch.add(value);
+            log.add("w:" + value);
+        }, true)
             .onEndOfBatch(emitter ->
             {
-                early.compareAndSet(false, await(bSaw));
+                // Give a wrongly released follow-up of this batch time to reach b (b raises the alarm).
+                await(wrongRelease);
+                openBatch.clear();
                 log.add("w:eob");
             });
         final ScriptedModule b = new ScriptedModule((value, tag, event, emitter) ->
         {
-            bSaw.countDown();
+            if (openBatch.contains(value - 10))
+            {
+                early.set(true);
+                wrongRelease.countDown();
+            }
             log.add("b:" + value);
             done.countDown();
         });
