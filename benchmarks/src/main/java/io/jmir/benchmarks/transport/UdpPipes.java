@@ -5,12 +5,14 @@ import io.aeron.ChannelUriStringBuilder;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
 import io.jmir.engine.Event;
 import io.jmir.engine.IdleMode;
 import io.jmir.transport.AeronNet;
 import io.jmir.transport.HmacSha256;
 import io.jmir.transport.TransportConfiguration;
 import io.jmir.transport.TransportContext;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -83,30 +85,26 @@ final class UdpPipes
     }
 
     /**
-     * Raw Aeron: exclusive publication offer to subscription poll.
+     * An exclusive publication and a subscription on one loopback channel; subclasses say what is sent and what a
+     * received fragment costs.
      */
-    static final class Raw extends Pipe
+    abstract static class AeronPipe extends Pipe
     {
-        private final ExclusivePublication publication;
+        final ExclusivePublication publication;
         private final Subscription subscription;
-        private final UnsafeBuffer message;
         private final FragmentHandler counter;
-        private int received;
+        int received;
 
-        Raw(final Aeron aeron, final int port, final int size)
+        AeronPipe(final String name, final Aeron aeron, final int port)
         {
-            super("aeron");
+            super(name);
             final String channel = channel(port);
             subscription = aeron.addSubscription(channel, STREAM_ID);
             publication = aeron.addExclusivePublication(channel, STREAM_ID);
-            message = new UnsafeBuffer(new byte[size]);
-            counter = (buffer, offset, length, header) -> received++;
+            counter = this::onFragment;
         }
 
-        int send()
-        {
-            return publication.offer(message, 0, message.capacity()) > 0 ? 1 : 0;
-        }
+        abstract void onFragment(DirectBuffer buffer, int offset, int length, Header header);
 
         int receive()
         {
@@ -119,6 +117,30 @@ final class UdpPipes
         {
             subscription.poll(counter, 256);
             return publication.isConnected();
+        }
+    }
+
+    /**
+     * Raw Aeron: exclusive publication offer to subscription poll.
+     */
+    static final class Raw extends AeronPipe
+    {
+        private final UnsafeBuffer message;
+
+        Raw(final Aeron aeron, final int port, final int size)
+        {
+            super("aeron", aeron, port);
+            message = new UnsafeBuffer(new byte[size]);
+        }
+
+        void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+        {
+            received++;
+        }
+
+        int send()
+        {
+            return publication.offer(message, 0, message.capacity()) > 0 ? 1 : 0;
         }
 
         String problems()
@@ -131,10 +153,8 @@ final class UdpPipes
      * Raw Aeron with the net module's authentication work per offer: HMAC-SHA256 appended by the sender, fragment
      * copied out and MAC verified by the receiver.
      */
-    static final class RawHmac extends Pipe
+    static final class RawHmac extends AeronPipe
     {
-        private final ExclusivePublication publication;
-        private final Subscription subscription;
         private final int size;
         private final byte[] message;
         private final byte[] frame;
@@ -142,16 +162,11 @@ final class UdpPipes
         private final byte[] copy;
         private final HmacSha256 sendMac;
         private final HmacSha256 receiveMac;
-        private final FragmentHandler counter;
-        private int received;
         private long failures;
 
         RawHmac(final Aeron aeron, final int port, final int size, final byte[] key)
         {
-            super("aeronHmac");
-            final String channel = channel(port);
-            subscription = aeron.addSubscription(channel, STREAM_ID);
-            publication = aeron.addExclusivePublication(channel, STREAM_ID);
+            super("aeronHmac", aeron, port);
             this.size = size;
             message = new byte[size];
             frame = new byte[size + HmacSha256.MAC_LENGTH];
@@ -159,16 +174,17 @@ final class UdpPipes
             copy = new byte[size + HmacSha256.MAC_LENGTH];
             sendMac = new HmacSha256(key);
             receiveMac = new HmacSha256(key);
-            counter = (buffer, offset, length, header) ->
+        }
+
+        void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+        {
+            final int messageLength = length - HmacSha256.MAC_LENGTH;
+            buffer.getBytes(offset, copy, 0, length);
+            if (messageLength < 0 || !receiveMac.verify(copy, 0, messageLength, copy, messageLength))
             {
-                final int messageLength = length - HmacSha256.MAC_LENGTH;
-                buffer.getBytes(offset, copy, 0, length);
-                if (messageLength < 0 || !receiveMac.verify(copy, 0, messageLength, copy, messageLength))
-                {
-                    failures++;
-                }
-                received++;
-            };
+                failures++;
+            }
+            received++;
         }
 
         int send()
@@ -176,19 +192,6 @@ final class UdpPipes
             System.arraycopy(message, 0, frame, 0, size);
             sendMac.compute(frame, 0, size, frame, size);
             return publication.offer(frameBuffer, 0, size + HmacSha256.MAC_LENGTH) > 0 ? 1 : 0;
-        }
-
-        int receive()
-        {
-            received = 0;
-            subscription.poll(counter, 256);
-            return received;
-        }
-
-        boolean isConnected()
-        {
-            subscription.poll(counter, 256);
-            return publication.isConnected();
         }
 
         String problems()
