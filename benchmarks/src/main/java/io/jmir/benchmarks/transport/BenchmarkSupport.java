@@ -1,5 +1,7 @@
 package io.jmir.benchmarks.transport;
 
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
 import io.jmir.codecs.EnvelopeLayout;
 import io.jmir.codecs.SchemaRegistry;
 import io.jmir.codecs.engine.MessageHeaderEncoder;
@@ -7,6 +9,7 @@ import io.jmir.codecs.engine.SendMessageEncoder;
 import io.jmir.engine.ConfigurationException;
 import io.jmir.engine.Event;
 import io.jmir.engine.ModuleContext;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
@@ -56,6 +59,21 @@ final class BenchmarkSupport
                 }
             }
         }
+    }
+
+    /**
+     * The media driver every transport benchmark runs on, for both the jmir and the raw side: SHARED threading with
+     * a backoff idle strategy (2-core friendly, as the net module's default), directory deleted on start and
+     * shutdown.
+     */
+    static MediaDriver launchSharedDriver(final String directory)
+    {
+        return MediaDriver.launch(new MediaDriver.Context()
+            .aeronDirectoryName(directory)
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(new BackoffIdleStrategy())
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true));
     }
 
     static File uniqueDir(final String prefix)

@@ -5,7 +5,6 @@ import io.aeron.ChannelUriStringBuilder;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.FragmentHandler;
 import io.jmir.engine.Event;
 import io.jmir.engine.IdleMode;
@@ -14,7 +13,6 @@ import io.jmir.transport.HmacSha256;
 import io.jmir.transport.TransportContext;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -120,12 +118,7 @@ public class OneToOneUdpThroughputBenchmark
         {
             dirBase = BenchmarkSupport.uniqueDir("jmir-bench-transport");
             final String driverDir = new File(dirBase, "driver").getAbsolutePath();
-            driver = MediaDriver.launch(new MediaDriver.Context()
-                .aeronDirectoryName(driverDir)
-                .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy())
-                .dirDeleteOnStart(true)
-                .dirDeleteOnShutdown(true));
+            driver = BenchmarkSupport.launchSharedDriver(driverDir);
             final int[] ports = BenchmarkSupport.freeUdpPorts(4);
             final byte[] secret = new byte[32];
             ThreadLocalRandom.current().nextBytes(secret);
@@ -235,12 +228,7 @@ public class OneToOneUdpThroughputBenchmark
         {
             dirBase = BenchmarkSupport.uniqueDir("jmir-bench-transport-nodes");
             final String driverDir = new File(dirBase, "driver").getAbsolutePath();
-            driver = MediaDriver.launch(new MediaDriver.Context()
-                .aeronDirectoryName(driverDir)
-                .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy())
-                .dirDeleteOnStart(true)
-                .dirDeleteOnShutdown(true));
+            driver = BenchmarkSupport.launchSharedDriver(driverDir);
             final byte[] secret = new byte[32];
             ThreadLocalRandom.current().nextBytes(secret);
             pair = new NetNodePair(driverDir, BenchmarkSupport.freeUdpPorts(2), secret, size, IdleMode.valueOf(idle),

@@ -5,11 +5,9 @@ import io.aeron.ChannelUriStringBuilder;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.FragmentHandler;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -85,12 +83,7 @@ public class OneToThreeUdpPublicationBenchmark
         public void setUp()
         {
             dir = BenchmarkSupport.uniqueDir("jmir-bench-publications");
-            driver = MediaDriver.launch(new MediaDriver.Context()
-                .aeronDirectoryName(dir.getAbsolutePath())
-                .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy())
-                .dirDeleteOnStart(true)
-                .dirDeleteOnShutdown(true));
+            driver = BenchmarkSupport.launchSharedDriver(dir.getAbsolutePath());
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir.getAbsolutePath()));
             final int[] ports = BenchmarkSupport.freeUdpPorts(2 * PEERS);
             multiDestination = aeron.addExclusivePublication(

@@ -2,7 +2,6 @@ package io.jmir.benchmarks.transport;
 
 import io.aeron.Aeron;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.aeron.driver.status.SystemCounterDescriptor;
 import io.jmir.engine.IdleMode;
 import org.agrona.CloseHelper;
@@ -18,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -72,6 +72,7 @@ public final class TransportCpuCost
     {
         final UdpPipes.Pipe pipe;
         final long target;
+        final CountDownLatch done = new CountDownLatch(1);
         volatile long received;
 
         Window(final UdpPipes.Pipe pipe, final long target)
@@ -101,12 +102,7 @@ public final class TransportCpuCost
     {
         final File dirBase = BenchmarkSupport.uniqueDir("jmir-cpu-transport");
         final String driverDir = new File(dirBase, "driver").getAbsolutePath();
-        final MediaDriver driver = MediaDriver.launch(new MediaDriver.Context()
-            .aeronDirectoryName(driverDir)
-            .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(new BackoffIdleStrategy())
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true));
+        final MediaDriver driver = BenchmarkSupport.launchSharedDriver(driverDir);
         final Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driverDir));
         final List<UdpPipes.Pipe> pipes = new ArrayList<>();
         try
@@ -248,6 +244,10 @@ public final class TransportCpuCost
                 {
                     received += work;
                     w.received = received;
+                    if (received >= w.target)
+                    {
+                        w.done.countDown();
+                    }
                 }
             }
             idle.idle(work);
@@ -258,23 +258,18 @@ public final class TransportCpuCost
     {
         final Window w = new Window(pipe, (long)messages / pipe.batch() * pipe.batch());
         window = w;
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (w.received < w.target)
+        try
         {
-            if (System.nanoTime() > deadline)
+            if (!w.done.await(120, TimeUnit.SECONDS))
             {
                 throw new IllegalStateException(pipe.name + ": " + w.received + " of " + w.target +
                     " messages within 120 s " + pipe.problems());
             }
-            try
-            {
-                Thread.sleep(1);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(ex);
-            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
         }
         window = null;
         return w.target;
