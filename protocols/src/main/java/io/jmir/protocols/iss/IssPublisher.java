@@ -256,17 +256,7 @@ final class IssPublisher
     void broadcast(final DirectBuffer message, final int offset, final int length, final boolean includeSelf)
     {
         final EventBuilder b = emitter.event(netId);
-        final SendMessageEncoder.DestinationsEncoder destinations = send
-            .wrapAndApplyHeader(b.buffer(), b.payloadOffset(), header).destinationModule(selfModule)
-            .destinationsCount(includeSelf ? nodeCount : nodeCount - 1);
-        for (int node = 0; node < nodeCount; node++)
-        {
-            if (includeSelf || node != selfId)
-            {
-                destinations.next().nodeId(node);
-            }
-        }
-        send.putMessage(message, offset, length);
+        wrapSend(b, includeSelf).putMessage(message, offset, length);
         b.payload(send).commit();
     }
 
@@ -460,6 +450,16 @@ final class IssPublisher
     private void followUpSend(final EventBuilder b, final boolean includeSelf, final int messageBodyLength)
     {
         b.followUp(netId);
+        wrapSend(b, includeSelf).putMessage(scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + messageBodyLength);
+        b.payload(send).end();
+    }
+
+    /**
+     * Wrap the SendMessage encoder at the builder's payload, addressed to this module on every other node (and on
+     * this node when asked); the caller puts the message.
+     */
+    private SendMessageEncoder wrapSend(final EventBuilder b, final boolean includeSelf)
+    {
         final SendMessageEncoder.DestinationsEncoder destinations = send
             .wrapAndApplyHeader(b.buffer(), b.payloadOffset(), header).destinationModule(selfModule)
             .destinationsCount(includeSelf ? nodeCount : nodeCount - 1);
@@ -470,7 +470,6 @@ final class IssPublisher
                 destinations.next().nodeId(node);
             }
         }
-        send.putMessage(scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + messageBodyLength);
-        b.payload(send).end();
+        return send;
     }
 }

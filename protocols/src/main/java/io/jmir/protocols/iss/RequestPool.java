@@ -59,12 +59,8 @@ final class RequestPool
     int admit(final long clientId, final long requestNo, final DirectBuffer digest, final int digestOffset,
         final DirectBuffer payload, final int payloadOffset, final int payloadLength)
     {
-        if (clientId < 0 || clientId >= clients.length || requestNo < 0 || requestNo > MAX_REQUEST_NO)
-        {
-            return OUT_OF_WINDOW;
-        }
-        final ClientWindow client = client((int)clientId);
-        if (requestNo < client.low || requestNo >= client.low + window)
+        final ClientWindow client = windowOf(clientId, requestNo);
+        if (client == null)
         {
             return OUT_OF_WINDOW;
         }
@@ -95,12 +91,8 @@ final class RequestPool
      */
     int check(final long clientId, final long requestNo, final DirectBuffer digest, final int digestOffset)
     {
-        if (clientId < 0 || clientId >= clients.length || requestNo < 0 || requestNo > MAX_REQUEST_NO)
-        {
-            return INVALID;
-        }
-        final ClientWindow client = client((int)clientId);
-        if (requestNo < client.low || requestNo >= client.low + window)
+        final ClientWindow client = windowOf(clientId, requestNo);
+        if (client == null)
         {
             return INVALID;
         }
@@ -114,16 +106,7 @@ final class RequestPool
         {
             return MISSING;
         }
-        final UnsafeBuffer digests = client.digestView;
-        final int base = index * DIGEST;
-        for (int i = 0; i < DIGEST; i += 8)
-        {
-            if (digests.getLong(base + i) != digest.getLong(digestOffset + i))
-            {
-                return MISSING;
-            }
-        }
-        return VALID;
+        return sameDigest(client, index, digest, digestOffset) ? VALID : MISSING;
     }
 
     /**
@@ -132,12 +115,8 @@ final class RequestPool
      */
     int checkInstalled(final long clientId, final long requestNo, final DirectBuffer digest, final int digestOffset)
     {
-        if (clientId < 0 || clientId >= clients.length || requestNo < 0 || requestNo > MAX_REQUEST_NO)
-        {
-            return INVALID;
-        }
-        final ClientWindow client = client((int)clientId);
-        if (requestNo < client.low || requestNo >= client.low + window)
+        final ClientWindow client = windowOf(clientId, requestNo);
+        if (client == null)
         {
             return INVALID;
         }
@@ -151,15 +130,7 @@ final class RequestPool
         {
             return MISSING;
         }
-        final int base = index * DIGEST;
-        for (int i = 0; i < DIGEST; i += 8)
-        {
-            if (client.digestView.getLong(base + i) != digest.getLong(digestOffset + i))
-            {
-                return MISSING;
-            }
-        }
-        return VALID;
+        return sameDigest(client, index, digest, digestOffset) ? VALID : MISSING;
     }
 
     /**
@@ -485,6 +456,34 @@ final class RequestPool
     int liveClients()
     {
         return liveClients;
+    }
+
+    /**
+     * @return the client's window when the client id is known and the request number lies in its window, else null.
+     */
+    private ClientWindow windowOf(final long clientId, final long requestNo)
+    {
+        if (clientId < 0 || clientId >= clients.length || requestNo < 0 || requestNo > MAX_REQUEST_NO)
+        {
+            return null;
+        }
+        final ClientWindow client = client((int)clientId);
+        return requestNo < client.low || requestNo >= client.low + window ? null : client;
+    }
+
+    private static boolean sameDigest(
+        final ClientWindow client, final int index, final DirectBuffer digest, final int digestOffset)
+    {
+        final UnsafeBuffer digests = client.digestView;
+        final int base = index * DIGEST;
+        for (int i = 0; i < DIGEST; i += 8)
+        {
+            if (digests.getLong(base + i) != digest.getLong(digestOffset + i))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private ClientWindow client(final int clientId)

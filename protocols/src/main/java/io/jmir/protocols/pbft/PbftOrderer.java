@@ -371,13 +371,7 @@ public final class PbftOrderer
         {
             return;
         }
-        if (slot.marked)
-        {
-            output.releaseBatch(slot);
-            slot.marked = false;
-        }
-        digestView.wrap(digest);
-        slot.install(refs, 0, count, fill, digestView, 0, PbftSlot.INSTALL_FETCHED);
+        replaceBatch(slot, refs, count, fill, digest, PbftSlot.INSTALL_FETCHED);
         slot.preprepareView = -1;
         if (!goodCase.checkAndAccept(slot))
         {
@@ -393,6 +387,22 @@ public final class PbftOrderer
     {
         final long delta = seqNo - first;
         return delta >= 0 && delta % stride == 0 && delta / stride < length;
+    }
+
+    /**
+     * Install a batch in a slot that is not committed: the batch this node marked as proposed there (if any) is
+     * released first.
+     */
+    private void replaceBatch(final PbftSlot slot, final DirectBuffer refs, final int count, final boolean fill,
+        final byte[] digest, final int kind)
+    {
+        if (slot.marked)
+        {
+            output.releaseBatch(slot);
+            slot.marked = false;
+        }
+        digestView.wrap(digest);
+        slot.install(refs, 0, count, fill, digestView, 0, kind);
     }
 
     void enterView(final long newView, final boolean viewChanging)
@@ -416,13 +426,7 @@ public final class PbftOrderer
             }
             return;
         }
-        if (slot.marked)
-        {
-            output.releaseBatch(slot);
-            slot.marked = false;
-        }
-        digestView.wrap(digest);
-        slot.install(refs, 0, count, fill, digestView, 0, PbftSlot.INSTALL_REPROPOSAL);
+        replaceBatch(slot, refs, count, fill, digest, PbftSlot.INSTALL_REPROPOSAL);
         if (!goodCase.checkAndAccept(slot))
         {
             rejectedMessages++;
