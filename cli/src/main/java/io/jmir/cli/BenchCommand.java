@@ -102,7 +102,7 @@ public final class BenchCommand implements Callable<Integer>
         else
         {
             session = ClusterSession.start(dir, nodes, basePort,
-                new ClusterConfig().clientCount(firstClient + clients + 1), List.of("-Xmx256m", "-XX:+UseSerialGC"));
+                new ClusterConfig().clientCount(firstClient + clients), List.of("-Xmx256m", "-XX:+UseSerialGC"));
             clusterConfig = session.config();
             out.println("bench: started " + nodes + " node processes in " + dir.toAbsolutePath());
         }
@@ -128,11 +128,6 @@ public final class BenchCommand implements Callable<Integer>
         try (RemoteCluster client = session != null ? session.connect(30_000) :
             new RemoteCluster(clusterConfig, replyHost, 30_000))
         {
-            if (session != null && !session.awaitReady(firstClient + clients, TimeUnit.SECONDS.toMillis(readyTimeout)))
-            {
-                out.println("bench: the started cluster did not answer within " + readyTimeout + " s");
-                return 1;
-            }
             final LoadGenerator load = new LoadGenerator(client, firstClient, clients, window, rate, size);
             running[0] = load;
             final long readyStart = System.nanoTime();

@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -50,6 +52,8 @@ public final class LoadGenerator
     {
     }
 
+    /** Age after which an unanswered request is sent again. */
+    private static final long RESEND_AGE_MS = 500;
     /** Bytes the KV state may take (keys x (value + key overhead) over all clients). */
     public static final int STATE_BUDGET = 24 * 1024;
 
@@ -160,34 +164,35 @@ public final class LoadGenerator
         {
             createClients();
         }
-        final List<CompletableFuture<byte[]>> first = new ArrayList<>();
-        for (final ClusterClient client : clusterClients)
+        final CompletableFuture<?>[] first = new CompletableFuture<?>[clusterClients.size()];
+        for (int c = 0; c < first.length; c++)
         {
-            first.add(client.submit(KvCommands.get("c" + client.clientId() + "-ready")));
+            final ClusterClient client = clusterClients.get(c);
+            first[c] = client.submit(KvCommands.get("c" + client.clientId() + "-ready"));
         }
+        final CompletableFuture<Void> all = CompletableFuture.allOf(first);
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (running)
+        while (running && System.nanoTime() - deadline < 0)
         {
-            boolean done = true;
-            for (final CompletableFuture<byte[]> future : first)
+            try
             {
-                done &= future.isDone();
-            }
-            if (done)
-            {
+                all.get(Math.min(RESEND_AGE_MS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
+                    TimeUnit.MILLISECONDS);
                 return true;
             }
-            if (System.nanoTime() - deadline > 0)
+            catch (final TimeoutException ex)
             {
-                return false;
+                for (final ClusterClient client : clusterClients)
+                {
+                    client.resendOlderThan(TimeUnit.MILLISECONDS.toNanos(RESEND_AGE_MS));
+                }
             }
-            for (final ClusterClient client : clusterClients)
+            catch (final ExecutionException ex)
             {
-                client.resendOlderThan(TimeUnit.MILLISECONDS.toNanos(500));
+                throw new IllegalStateException("first request failed", ex.getCause());
             }
-            stopped.await(10, TimeUnit.MILLISECONDS);
         }
-        return false;
+        return all.isDone();
     }
 
     private void createClients()
@@ -244,7 +249,7 @@ public final class LoadGenerator
         {
             for (final ClusterClient client : clusterClients)
             {
-                client.resendOlderThan(TimeUnit.MILLISECONDS.toNanos(500));
+                client.resendOlderThan(TimeUnit.MILLISECONDS.toNanos(RESEND_AGE_MS));
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
             if (Thread.interrupted())
