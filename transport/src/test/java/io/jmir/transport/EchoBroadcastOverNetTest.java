@@ -29,6 +29,8 @@ class EchoBroadcastOverNetTest
 {
     private static final int NODES = 4;
     private static final int REQUESTS_PER_NODE = 25;
+    /** Per node, from each peer: its SENDs and one ECHO per broadcast of the whole cluster. */
+    private static final long MESSAGES_PER_NODE = (NODES - 1L) * (REQUESTS_PER_NODE + NODES * REQUESTS_PER_NODE);
 
     @Test
     void shouldDeliverEveryBroadcastOnEveryNodeOverAeronUdp() throws Exception
@@ -40,7 +42,7 @@ class EchoBroadcastOverNetTest
             {
                 nets[id] = AeronNet.launch(cluster.context(id));
                 return nets[id];
-            }, () ->
+            }, id -> nets[id].counters(), () ->
             {
                 for (int i = 0; i < NODES; i++)
                 {
@@ -67,7 +69,7 @@ class EchoBroadcastOverNetTest
     {
         try (InJvmNetwork network = new InJvmNetwork(NODES, 64 * 1024))
         {
-            run(network::net, () -> true);
+            run(network::net, network::counters, () -> true);
             for (int id = 0; id < NODES; id++)
             {
                 assertThat(network.counters(id).receiveDrops() + network.counters(id).sendDrops()).isZero();
@@ -75,7 +77,8 @@ class EchoBroadcastOverNetTest
         }
     }
 
-    private static void run(final IntFunction<Module> netFactory, final BooleanSupplier connected)
+    private static void run(
+        final IntFunction<Module> netFactory, final IntFunction<NetCounters> counters, final BooleanSupplier connected)
         throws Exception
     {
         final EchoNodes.EchoNode[] echoNodes = new EchoNodes.EchoNode[NODES];
@@ -105,6 +108,10 @@ class EchoBroadcastOverNetTest
                 assertThat(echoNodes[id].app().awaitDeliveries(NODES * REQUESTS_PER_NODE, 60, TimeUnit.SECONDS))
                     .as("node %d delivered %d", id, echoNodes[id].app().deliveryCount()).isTrue();
             }
+            // A node delivers on 2f + 1 ECHOs; the last ECHOs may still be on their way. Closing a node before
+            // they arrive would count them as dropped, so wait until every node received every message.
+            TestSupport.await(Duration.ofSeconds(30), () -> 0, () -> allReceived(counters),
+                () -> "every node received " + MESSAGES_PER_NODE + " messages");
         }
         finally
         {
@@ -124,6 +131,29 @@ class EchoBroadcastOverNetTest
             assertThat(echoNodes[id].app().requests()).as("node %d", id)
                 .containsExactlyInAnyOrderElementsOf(reference);
             assertThat(echoNodes[id].protocol().malformed()).isZero();
+            long received = 0;
+            for (int peer = 0; peer < NODES; peer++)
+            {
+                received += counters.apply(id).messagesReceived(peer);
+            }
+            assertThat(received).as("messages node %d received", id).isEqualTo(MESSAGES_PER_NODE);
         }
+    }
+
+    private static boolean allReceived(final IntFunction<NetCounters> counters)
+    {
+        for (int id = 0; id < NODES; id++)
+        {
+            long received = 0;
+            for (int peer = 0; peer < NODES; peer++)
+            {
+                received += counters.apply(id).messagesReceived(peer);
+            }
+            if (received < MESSAGES_PER_NODE)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 }
