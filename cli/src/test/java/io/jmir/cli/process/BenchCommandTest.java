@@ -3,6 +3,7 @@ package io.jmir.cli.process;
 import io.jmir.cli.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -16,7 +17,8 @@ class BenchCommandTest
 {
     @Test
     @Timeout(150)
-    void shouldStartAClusterLoadItAtAFixedRateAndWriteHistogramAndPlot(@TempDir final Path dir) throws Exception
+    void shouldStartAClusterLoadItAtAFixedRateAndWriteHistogramAndPlot(
+        @TempDir(cleanup = CleanupMode.ON_SUCCESS) final Path dir) throws Exception
     {
         final CliRun.Result bench = CliRun.jmir("bench", "--nodes", "4", "--dir", dir.resolve("c").toString(),
             "--base-port", String.valueOf(CliRun.basePort(2)), "--rate", "100", "--clients", "2", "--size", "32",

@@ -4,6 +4,7 @@ import io.jmir.cli.CliRun;
 import io.jmir.cli.node.NodeStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ class DemoEndToEndTest
 {
     @Test
     @Timeout(180)
-    void shouldRunTheDemoAndLeaveReadableJournalsAndNothingElse(@TempDir final Path dir) throws Exception
+    void shouldRunTheDemoAndLeaveReadableJournalsAndNothingElse(
+        @TempDir(cleanup = CleanupMode.ON_SUCCESS) final Path dir) throws Exception
     {
         final CliRun.Result demo = CliRun.jmir("demo", "--duration", "10s", "--dir", dir.toString(), "--base-port",
             String.valueOf(CliRun.basePort(3)));

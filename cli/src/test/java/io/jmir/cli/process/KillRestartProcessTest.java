@@ -10,6 +10,7 @@ import io.jmir.examples.client.ClusterClient;
 import io.jmir.examples.kv.KvCommands;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -43,8 +44,8 @@ class KillRestartProcessTest
 
     @Test
     @Timeout(240)
-    void shouldApplyEveryAcknowledgedRequestExactlyOnceAcrossTenKillNineRestarts(@TempDir final Path dir)
-        throws Exception
+    void shouldApplyEveryAcknowledgedRequestExactlyOnceAcrossTenKillNineRestarts(
+        @TempDir(cleanup = CleanupMode.ON_SUCCESS) final Path dir) throws Exception
     {
         final long seed = System.nanoTime();
         final Random random = new Random(seed);
@@ -84,7 +85,7 @@ class KillRestartProcessTest
                 resender.setDaemon(true);
                 threads.forEach(Thread::start);
                 resender.start();
-                awaitProgress(acknowledged, 20, 60, cluster, "initial load (seed " + seed + ")");
+                awaitProgress(acknowledged, 20, 60, cluster, dir, "initial load (seed " + seed + ")");
 
                 final List<Integer> victims = victims(random);
                 for (int round = 0; round < KILLS; round++)
@@ -94,7 +95,7 @@ class KillRestartProcessTest
                     cluster.kill(victim);
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200 + random.nextInt(800)));
                     cluster.start(victim);
-                    awaitProgress(acknowledged, 20, 40, cluster, "progress after kill " + (round + 1) + " of node " +
+                    awaitProgress(acknowledged, 20, 40, cluster, dir, "progress after kill " + (round + 1) + " of node " +
                         victim + " (seed " + seed + ", victims " + victims + ")");
                 }
                 running[0] = false;
@@ -201,7 +202,7 @@ class KillRestartProcessTest
     }
 
     private static void awaitProgress(final AtomicLong acknowledged, final long requests, final long seconds,
-        final LocalCluster cluster, final String what)
+        final LocalCluster cluster, final Path dir, final String what)
     {
         final long target = acknowledged.get() + requests;
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -216,7 +217,8 @@ class KillRestartProcessTest
                         .append(cluster.status(i)).append('\n').append(cluster.logTail(i, 8));
                 }
                 throw new AssertionError("no " + what + " within " + seconds + " s: acknowledged " +
-                    acknowledged.get() + logs);
+                    acknowledged.get() + "; journals kept in " + dir +
+                    " (./jmir cat <node-N>/events, <node-N>/wal)" + logs);
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
