@@ -41,7 +41,7 @@ import java.util.concurrent.locks.LockSupport;
  * Used by {@code jmir node}, the demo, the tests and the embedding example.
  * <pre>
  *   NodeAssembly assembly = NodeAssembly.create(ConfigLoader.load(Path.of("cluster.yaml")), 0);
- *   Node node = assembly.start();       // waits for the peers (runtime.connectTimeoutMs), then launches
+ *   Node node = assembly.start();       // waits for the peers (see start()), then launches
  *   ...
  *   assembly.close();                   // node, event log, Aeron (driver directory deleted)
  * </pre>
@@ -51,6 +51,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class NodeAssembly implements AutoCloseable
 {
+    /** Once a quorum of peers is connected, the longest further wait for the others at start, in ms. */
+    public static final long ALL_PEERS_GRACE_MS = 2_000;
+
     private final ClusterConfig config;
     private final int nodeId;
     private final AeronNet net;
@@ -59,6 +62,8 @@ public final class NodeAssembly implements AutoCloseable
     private final NodeDefinition definition;
     private final ChronicleEventLog eventLog;
     private Node node;
+    private int peersConnectedAtStart;
+    private long startWaitMs;
 
     private NodeAssembly(final ClusterConfig config, final int nodeId, final AeronNet net,
         final ClientEndpoint endpoint, final KeyRegistry keys)
@@ -146,23 +151,63 @@ public final class NodeAssembly implements AutoCloseable
     }
 
     /**
-     * Wait until the peers' endpoints are connected (at most {@code runtime.connectTimeoutMs}: ISS tolerates
-     * peers that join later), then launch the node on the pipeline runtime.
+     * Wait for the peers, then launch the node on the pipeline runtime. The wait ends when every peer's endpoint is
+     * connected; once a quorum is (2f + 1 nodes, this one included) it waits at most {@link #ALL_PEERS_GRACE_MS}
+     * more for the others, and without a quorum at most {@code runtime.connectTimeoutMs}. ISS tolerates peers that
+     * join later (they catch up); a restarted node must not wait for a peer that is down itself.
      *
      * @return the running node.
      */
     public Node start()
     {
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.connectTimeoutMs());
-        for (int peer = 0; peer < config.nodes().size(); peer++)
+        final int peers = config.nodes().size() - 1;
+        final int quorumPeers = peers - config.f();
+        final long startNs = System.nanoTime();
+        final long deadline = startNs + TimeUnit.MILLISECONDS.toNanos(config.connectTimeoutMs());
+        long allDeadline = deadline;
+        int connected = connectedPeers();
+        while (connected < peers && System.nanoTime() - allDeadline < 0)
         {
-            while (peer != nodeId && !net.isConnected(peer) && System.nanoTime() < deadline)
+            if (connected >= quorumPeers && allDeadline == deadline)
             {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+                allDeadline = Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ALL_PEERS_GRACE_MS));
             }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            connected = connectedPeers();
         }
+        peersConnectedAtStart = connected;
+        startWaitMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
         node = Node.launch(definition, runtime());
         return node;
+    }
+
+    /**
+     * @return peers whose endpoints were connected when {@link #start()} stopped waiting.
+     */
+    public int peersConnectedAtStart()
+    {
+        return peersConnectedAtStart;
+    }
+
+    /**
+     * @return how long {@link #start()} waited for the peers, in ms.
+     */
+    public long startWaitMs()
+    {
+        return startWaitMs;
+    }
+
+    private int connectedPeers()
+    {
+        int connected = 0;
+        for (int peer = 0; peer < config.nodes().size(); peer++)
+        {
+            if (peer != nodeId && net.isConnected(peer))
+            {
+                connected++;
+            }
+        }
+        return connected;
     }
 
     private Node.Context runtime()

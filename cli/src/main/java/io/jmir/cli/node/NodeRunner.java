@@ -69,7 +69,8 @@ public final class NodeRunner
             final Node node = assembly.start();
             out.println("jmir node " + nodeId + ": running; peers " + config.node(nodeId).address() + ", clients " +
                 config.node(nodeId).clientAddress() + ", data " + assembly.dataDirectory() + ", aeron " +
-                assembly.net().aeronDirectoryName());
+                assembly.net().aeronDirectoryName() + "; " + assembly.peersConnectedAtStart() + " of " +
+                (config.nodes().size() - 1) + " peers connected after " + assembly.startWaitMs() + " ms");
             out.flush();
             long lastPrint = System.nanoTime();
             while (!awaitStop(1000))

@@ -95,8 +95,10 @@ class KillRestartProcessTest
                     cluster.kill(victim);
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200 + random.nextInt(800)));
                     cluster.start(victim);
-                    awaitProgress(acknowledged, 20, 40, cluster, dir, "progress after kill " + (round + 1) + " of node " +
-                        victim + " (seed " + seed + ", victims " + victims + ")");
+                    awaitRunning(cluster, victim, dir, "restart " + (round + 1) + " of node " + victim + " (seed " +
+                        seed + ")");
+                    awaitProgress(acknowledged, 20, 40, cluster, dir, "progress after kill " + (round + 1) +
+                        " of node " + victim + " (seed " + seed + ", victims " + victims + ")");
                 }
                 running[0] = false;
                 for (final Thread thread : threads)
@@ -198,6 +200,30 @@ class KillRestartProcessTest
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
             }
             assertThat(KvCommands.value(result.get(1, TimeUnit.SECONDS))).as(key).isEqualTo(written.get(key));
+        }
+    }
+
+    /**
+     * The next kill waits until the restarted node runs again: killing a second node while the first is still
+     * starting would take down more than f nodes at once, which no BFT protocol stays live through.
+     */
+    private static void awaitRunning(final LocalCluster cluster, final int nodeId, final Path dir, final String what)
+    {
+        final long pid = cluster.pid(nodeId);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true)
+        {
+            final NodeStatus status = cluster.status(nodeId);
+            if (status != null && status.pid() == pid && status.running())
+            {
+                return;
+            }
+            if (System.nanoTime() > deadline || !cluster.isAlive(nodeId))
+            {
+                throw new AssertionError(what + " not running within 60 s (alive=" + cluster.isAlive(nodeId) +
+                    ", status " + status + "); journals kept in " + dir + "\n" + cluster.logTail(nodeId, 20));
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
     }
 
