@@ -20,6 +20,10 @@ import java.util.concurrent.TimeUnit;
  * {@code jmir cluster --nodes N}: write a config and keys for N nodes on 127.0.0.1 and run them as child processes
  * until Ctrl-C (or {@code --duration}); stops them by PID on exit.
  * <p>
+ * A node that dies after it ran (e.g. {@code kill -9 PID} to watch crash recovery) is restarted on its data
+ * directory — it replays its WAL and catches up — unless {@code --no-restart}; a node that dies before it reported
+ * running (a configuration or environment error) stops the cluster with its log tail.
+ * <p>
  * <b>Threading:</b> blocks the calling thread.
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
@@ -52,6 +56,10 @@ public final class ClusterCommand implements Callable<Integer>
 
     @Option(names = "--heap", defaultValue = "256m", description = "Heap of each node process.")
     private String heap;
+
+    @Option(names = "--restart", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Restart a node that died after it ran, on its data directory (default ${DEFAULT-VALUE}).")
+    private boolean restart;
 
     @Override
     public Integer call() throws Exception
@@ -90,9 +98,20 @@ public final class ClusterCommand implements Callable<Integer>
                 {
                     if (!cluster.isAlive(i))
                     {
-                        out.println("node " + i + " exited; log tail:\n" + cluster.logTail(i, 20));
+                        final long pid = cluster.pid(i);
+                        final NodeStatus status = cluster.status(i);
+                        final boolean ran = status != null && status.pid() == pid;
+                        out.println("node " + i + " (pid " + pid + ") exited" + (ran ? " after it ran" :
+                            " before it reported running") + "; log tail:\n" + cluster.logTail(i, 20));
+                        if (!restart || !ran)
+                        {
+                            out.flush();
+                            return 1;
+                        }
+                        cluster.start(i);
+                        out.println("node " + i + ": restarted on " + config.node(i).dataDirectory() + ", pid " +
+                            cluster.pid(i));
                         out.flush();
-                        return 1;
                     }
                 }
             }

@@ -30,6 +30,25 @@ public final class CliRun
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Start the command line in a child JVM (classpath and JVM flags as the nodes get them), output to a file.
+     *
+     * @param log  file receiving stdout and stderr.
+     * @param args the command line.
+     * @return the process; stop it with {@link Process#destroy()} (SIGTERM, as Ctrl-C).
+     * @throws IOException when it cannot be started.
+     */
+    public static Process spawn(final Path log, final String... args) throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(io.jmir.cli.process.LocalCluster.JVM_FLAGS);
+        command.addAll(List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+            System.getProperty("java.class.path"), JmirCli.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
     /** A port range of 200 unique to this JVM and the given slot (0..9), in 24000..43999. */
     public static int basePort(final int slot)
     {

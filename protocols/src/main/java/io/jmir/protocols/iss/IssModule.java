@@ -44,7 +44,12 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
     public static final String[] MODULE_NAMES =
         {"net", "hasher", "wal", "app", "clients", "reqstore", "timer", "crypto"};
 
+    /** Timer periods one TimerFired may advance protocol time by at most. */
+    static final int MAX_TICK_GAP = 4;
+
     private final IssConfig config;
+    private final long timerPeriodNs;
+    private final long maxTickGapNs;
     private final LeaderPolicy leaderPolicy;
     private final IssPublisher publisher;
     private final RequestPool pool;
@@ -79,6 +84,7 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
     private long awaitedEpoch;
     private long installsRefused;
     private long nowNs;
+    private long lastTimerNs;
     private long lastProposalNs;
     private long delivered;
     private long droppedRequests;
@@ -105,6 +111,8 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
     public IssModule(final IssConfig config, final int selfId, final LeaderPolicy leaderPolicy)
     {
         this.config = config.conclude();
+        this.timerPeriodNs = Math.max(1000, this.config.batchTimeoutNs() / 2);
+        this.maxTickGapNs = MAX_TICK_GAP * timerPeriodNs;
         if (selfId < 0 || selfId >= config.nodeCount())
         {
             throw new ConfigurationException("nodeId", "must be in [0, " + config.nodeCount() + "), was " + selfId);
@@ -209,7 +217,7 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
 
     private void onInit()
     {
-        publisher.startTimer(Math.max(1000, config.batchTimeoutNs() / 2));
+        publisher.startTimer(timerPeriodNs);
     }
 
     /**
@@ -303,7 +311,15 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
     // time passed: state transfer, proposals, view-change timeouts and retransmission, catch-up (ADR 0013, 0014)
     private void onTick(final long now)
     {
-        nowNs = now;
+        // Protocol time starts at 0 and advances by the time between two TimerFired events, at most MAX_TICK_GAP
+        // timer periods: a node that was paused (GC, CPU starvation) must not suspect every other segment's leader
+        // of its own pause (seen under load: each new epoch's segments view-changed on the first tick, before any
+        // pre-prepare could arrive).
+        if (timerFirings > 0)
+        {
+            nowNs += Math.max(0, Math.min(now - lastTimerNs, maxTickGapNs));
+        }
+        lastTimerNs = now;
         timerFirings++;
         stateTransfer.onTime(nowNs);
         maybePropose();
@@ -610,6 +626,7 @@ public final class IssModule implements Module, OrdererOutput, IssStateTransfer.
         return new IssRecoveryStats(recoveredEntries, recovery.malformed(), stateTransfer.requestsSent(),
             stateTransfer.certificatesRejected(), stateTransfer.badChunks(), stateTransfer.badSnapshots(),
             stateTransfer.installs(), stateTransfer.adoptions(), stateTransfer.served(),
-            installsRefused + stateTransfer.refused(), checkpoints.invalidSignatures(), stateTransfer.throttled());
+            installsRefused + stateTransfer.refused(), checkpoints.invalidSignatures(), stateTransfer.throttled(),
+            stateTransfer.fetchesAbandoned());
     }
 }

@@ -19,6 +19,8 @@ package io.jmir.protocols.iss;
  * @param invalidCheckpointVotes    peers' SignedCheckpoints whose signature did not verify.
  * @param throttledStateRequests    peers' StateRequests dropped because that peer was answered less than half a
  *                                  state-transfer timeout ago.
+ * @param fetchesAbandoned          fetches given up because no peer served the certified data any more (they
+ *                                  moved past that checkpoint): the node asked for the newest certificate instead.
  */
 public record IssRecoveryStats(
     long recoveredEntries,
@@ -32,6 +34,7 @@ public record IssRecoveryStats(
     long served,
     long installsRefused,
     long invalidCheckpointVotes,
-    long throttledStateRequests)
+    long throttledStateRequests,
+    long fetchesAbandoned)
 {
 }

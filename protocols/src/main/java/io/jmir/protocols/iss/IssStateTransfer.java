@@ -24,8 +24,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * the certificate first — in chunks of {@code stateChunkBytes} (ChunkRequest / StateChunk), then has the whole data
  * hashed: a digest other than the certified one (or a chunk of the wrong size or total length) marks that peer bad
  * for this fetch, counts it, and the fetch starts again from another peer. A chunk for another position (a
- * duplicate, a late answer) is ignored. A peer that does not answer within the timeout is skipped. Verified data
- * is installed by the host (client windows, app RestoreState, stable checkpoint, next epoch).
+ * duplicate, a late answer) is ignored. A peer that does not answer within the timeout is skipped; when no
+ * peer answered (they all moved past that checkpoint and dropped its data — a node that restarted far behind in a
+ * cluster that keeps ordering), the fetch is abandoned and a new StateRequest fetches the newest certificate.
+ * Verified data is installed by the host (client windows, app RestoreState, stable checkpoint, next epoch).
  * <p>
  * <b>Serving.</b> StateRequest: the latest certificate when it is at or above the asked epoch, otherwise (the
  * peer is stuck inside an epoch that is not stable yet, e.g. it lost messages while it was down) — if this node has
@@ -109,6 +111,8 @@ final class IssStateTransfer
     private long served;
     private long refused;
     private long throttled;
+    private long abandoned;
+    private int silentPeers;
 
     IssStateTransfer(final IssConfig config, final int selfId, final IssCheckpoints checkpoints,
         final IssPublisher publisher, final Host host)
@@ -162,7 +166,7 @@ final class IssStateTransfer
         {
             if (phase == FETCHING || phase == HASHING)
             {
-                nextPeer();
+                onPeerSilent();
             }
             else
             {
@@ -293,6 +297,7 @@ final class IssStateTransfer
             return;
         }
         java.util.Arrays.fill(bad, false);
+        silentPeers = 0;
         startFetch(firstPeer);
     }
 
@@ -310,6 +315,18 @@ final class IssStateTransfer
         chunkRequest.wrapAndApplyHeader(out, 0, header).epoch(target.epoch()).position(received)
             .maxLength(chunkBytes);
         publisher.send(peer, out, 0, MessageHeaderEncoder.ENCODED_LENGTH + chunkRequest.encodedLength());
+    }
+
+    private void onPeerSilent()
+    {
+        if (++silentPeers >= nodeCount - 1)
+        {
+            abandoned++;
+            target.clear();
+            askForState();
+            return;
+        }
+        nextPeer();
     }
 
     private void nextPeer()
@@ -349,6 +366,7 @@ final class IssStateTransfer
         data.checkLimit(received + length);
         message.getData(data, received, length);
         received += length;
+        silentPeers = 0;
         phaseStartNs = nowNs;
         if (received < total)
         {
@@ -403,6 +421,11 @@ final class IssStateTransfer
     long certificatesRejected()
     {
         return certificatesRejected;
+    }
+
+    long fetchesAbandoned()
+    {
+        return abandoned;
     }
 
     long badChunks()

@@ -15,7 +15,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li>Timeout: when no slot of the unfinished segment committed for {@code timeoutNs << min(view, 6)} (virtual
  *   time from the timer module's TimerFired), the node moves to view + 1 and broadcasts a ViewChange with its P
  *   set (per slot the batch it last prepared) and Q set (per slot the batch it last pre-prepared). It also joins
- *   view v when f+1 nodes sent ViewChanges above its view (the least of them).</li>
+ *   view v when f+1 nodes sent ViewChanges above its view (the least of them). During a view change the timer of
+ *   view v runs only once 2f+1 nodes (itself included) sent ViewChanges for v or a higher view (Castro-Liskov: a
+ *   backup starts its timer after 2f+1 view-change messages): a node that got ahead of the others waits for them
+ *   instead of moving further ahead at the same pace — with exactly 2f+1 live nodes one node two views ahead kept
+ *   its distance for good, so no view ever had 2f+1 ViewChanges (seen with a node restarted in an idle 4-node
+ *   cluster). The nodes behind still arm their timers (the one ahead counts for them) and catch up.</li>
  *   <li>The leader of view v is {@code (segment leader + v) mod n}. Once it holds ViewChanges of v from 2f+1
  *   nodes that decide every slot ({@link PbftReports}), it broadcasts NewView: per slot the prepared batch to
  *   re-propose or an empty fill batch (its prefix carries {@link PbftSlot#FILL_FLAG}, so fills are agreed by
@@ -60,6 +65,7 @@ final class PbftViewChange
     private final int selfId;
     private final int nodeCount;
     private final int weakQuorum;
+    private final int strongQuorum;
     private final long timeoutNs;
     private final long resendPeriodNs;
     private int pendingLength;
@@ -67,6 +73,7 @@ final class PbftViewChange
     private long answeredView;
     private boolean sentNewView;
     private long progressNs;
+    private boolean viewTimerArmed = true;
     private long lastResendNs;
     private long nowNs;
     private long viewChanges;
@@ -79,6 +86,7 @@ final class PbftViewChange
         this.selfId = selfId;
         this.nodeCount = nodeCount;
         this.weakQuorum = f + 1;
+        this.strongQuorum = 2 * f + 1;
         this.timeoutNs = timeoutNs;
         this.resendPeriodNs = Math.max(1, timeoutNs / 3);
         this.reports = new PbftReports(nodeCount, f, maxSlots, maxBatchSize);
@@ -93,6 +101,7 @@ final class PbftViewChange
         sentNewView = false;
         this.nowNs = nowNs;
         progressNs = nowNs;
+        viewTimerArmed = true;
         lastResendNs = nowNs;
     }
 
@@ -114,8 +123,13 @@ final class PbftViewChange
             return;
         }
         final long view = orderer.view();
+        if (!viewTimerArmed && reports.countAtOrAbove(view) >= strongQuorum)
+        {
+            viewTimerArmed = true;
+            progressNs = nowNs;
+        }
         final long timeout = timeoutNs << Math.min(view, MAX_BACKOFF_SHIFT);
-        if (nowNs - progressNs >= timeout)
+        if (viewTimerArmed && nowNs - progressNs >= timeout)
         {
             startViewChange(view + 1);
             return;
@@ -140,6 +154,7 @@ final class PbftViewChange
         orderer.enterView(view, true);
         viewChanges++;
         progressNs = nowNs;
+        viewTimerArmed = false;
         lastResendNs = nowNs;
         sentNewView = false;
         broadcastViewChange();

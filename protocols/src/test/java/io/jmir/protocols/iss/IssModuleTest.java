@@ -8,6 +8,7 @@ import io.jmir.codecs.engine.InitEncoder;
 import io.jmir.codecs.engine.MessageReceivedEncoder;
 import io.jmir.codecs.engine.Scheme;
 import io.jmir.codecs.engine.SendMessageDecoder;
+import io.jmir.codecs.engine.TimerFiredEncoder;
 import io.jmir.codecs.engine.WalAppendDecoder;
 import io.jmir.engine.Emitter;
 import io.jmir.engine.Event;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Timeout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -138,6 +140,35 @@ class IssModuleTest
         }
         assertThat(delivered).containsExactlyInAnyOrder(requests[0][0] * 1000 + requests[0][1],
             requests[1][0] * 1000 + requests[1][1]);
+    }
+
+    /**
+     * A pause of the node itself (GC, CPU starvation) shows as one long gap between two TimerFired events; it
+     * advances protocol time by at most {@link IssModule#MAX_TICK_GAP} timer periods, so the node does not start
+     * view changes against the other segments' leaders for its own pause. The same silence over regular ticks does.
+     */
+    @Test
+    void shouldNotSuspectTheOtherLeadersOfItsOwnPause()
+    {
+        long now = 1_000_000_000L;
+        tick(now);
+        now += TimeUnit.SECONDS.toNanos(10);
+        tick(now);
+        assertThat(iss.stats().viewChanges()).as("after a 10 s pause").isZero();
+        final long period = config.batchTimeoutNs() / 2;
+        for (long t = period; t <= 3 * config.viewChangeTimeoutNs(); t += period)
+        {
+            tick(now + t);
+        }
+        assertThat(iss.stats().viewChanges()).as("after 3 view-change timeouts of regular ticks").isPositive();
+    }
+
+    private void tick(final long nowNs)
+    {
+        final TimerFiredEncoder timer = new TimerFiredEncoder();
+        timer.wrapAndApplyHeader(buffer, 0, header).timerId(1).nowNs(nowNs).fireCount(1);
+        iss.onEvent(RecordingEmitter.event(ISS, 3, buffer, 0, 8 + timer.encodedLength()), emitter);
+        emitter.drain();
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.jmir.engine.sim.MessageMangler;
 import io.jmir.engine.sim.SimulationRunner;
 import io.jmir.protocols.codecs.CheckpointCertificateDecoder;
 import io.jmir.protocols.codecs.CheckpointCertificateEncoder;
+import io.jmir.protocols.codecs.ChunkRequestDecoder;
 import io.jmir.protocols.codecs.MessageHeaderDecoder;
 import io.jmir.protocols.codecs.MessageHeaderEncoder;
 import io.jmir.protocols.codecs.PreprepareDecoder;
@@ -115,6 +116,49 @@ class IssStateTransferTest
                     .isGreaterThan(behindAtHeal[0] / epochLength + 1);
                 assertThat(c.node(LAGGING).iss.recoveryStats().installs()).as("installed a checkpoint").isPositive();
                 assertThat(c.node(LAGGING).iss.stats().nextDeliver()).isGreaterThan(behindAtHeal[0]);
+            }
+        });
+    }
+
+    /**
+     * Node 3 (wiped) gets a certificate, but no peer answers its ChunkRequests for that checkpoint — as when the
+     * peers moved past it and dropped its data while node 3 was slow: after every peer was silent once, node 3
+     * abandons the fetch and asks for the newest certificate, which it then fetches and installs (before the fix it
+     * asked the same silent peers for the old checkpoint forever).
+     */
+    @Test
+    @Timeout(120)
+    void shouldAskForTheNewestCertificateWhenNoPeerServesTheCertifiedDataAnyMore()
+    {
+        SimulationRunner.run(SEEDS, (seed) ->
+        {
+            try (IssSimulation c = simulation(seed, null))
+            {
+                final long[] firstEpoch = {-1};
+                final MessageHeaderDecoder header = new MessageHeaderDecoder();
+                final ChunkRequestDecoder request = new ChunkRequestDecoder();
+                c.simulation().network().addMangler(LAGGING, (from, to, message, offset, length, output) ->
+                {
+                    if (template(message, offset) == ChunkRequestDecoder.TEMPLATE_ID)
+                    {
+                        header.wrap(message, offset);
+                        final long epoch = request.wrap(message, offset + MessageHeaderDecoder.ENCODED_LENGTH,
+                            header.blockLength(), header.version()).epoch();
+                        firstEpoch[0] = firstEpoch[0] < 0 ? epoch : firstEpoch[0];
+                        if (epoch == firstEpoch[0])
+                        {
+                            return;
+                        }
+                    }
+                    output.send(message, offset, length);
+                });
+                wipeAndRestartLagging(c);
+                runAndCheck(c);
+                assertThat(firstEpoch[0]).as("node 3 fetched by chunks").isNotNegative();
+                assertThat(c.node(LAGGING).iss.recoveryStats().fetchesAbandoned()).as("abandoned the old fetch")
+                    .isPositive();
+                assertThat(c.node(LAGGING).iss.recoveryStats().installs()).as("installed a newer checkpoint")
+                    .isPositive();
             }
         });
     }
