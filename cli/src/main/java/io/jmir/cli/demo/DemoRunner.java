@@ -29,6 +29,8 @@ public final class DemoRunner implements AutoCloseable
     private final int basePort;
     private final int clients;
     private final PrintWriter out;
+    /** After the load stops, the longest wait for a node that is behind to catch up before the digests are compared. */
+    static final long CONVERGE_TIMEOUT_MS = 30_000;
     private volatile ClusterSession session;
     private volatile LoadGenerator load;
 
@@ -87,7 +89,7 @@ public final class DemoRunner implements AutoCloseable
                 out.println("node " + i + " EXITED during the run; log tail:\n" + session.cluster().logTail(i, 10));
             }
         }
-        final List<NodeStatus> converged = session.awaitConverged(15_000);
+        final List<NodeStatus> converged = session.awaitConverged(CONVERGE_TIMEOUT_MS);
         final List<NodeStatus> statuses = session.stopNodes(out);
         out.println();
         out.println("summary: " + BenchReport.summary(histogram, seconds) + " (" + sent + " sent, " + completed +
