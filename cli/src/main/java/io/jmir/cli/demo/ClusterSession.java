@@ -27,6 +27,9 @@ import java.util.stream.Stream;
  */
 public final class ClusterSession implements AutoCloseable
 {
+    /** How long the nodes' applied count and digest must stay equal before they count as converged. */
+    public static final long STABLE_MS = 2_500;
+
     private final ClusterConfig config;
     private final LocalCluster cluster;
     private RemoteCluster client;
@@ -126,7 +129,9 @@ public final class ClusterSession implements AutoCloseable
     }
 
     /**
-     * Wait until every node's status shows the same applied count and digest.
+     * Wait until every node's status shows the same applied count and digest, unchanged for {@link #STABLE_MS}
+     * (status files are rewritten once a second; requests still in flight when the load stopped are applied in the
+     * meantime, so the nodes are not compared, nor stopped one after the other, while they still apply them).
      *
      * @param timeoutMs longest wait.
      * @return the statuses (possibly differing when the timeout passed).
@@ -134,10 +139,20 @@ public final class ClusterSession implements AutoCloseable
     public List<NodeStatus> awaitConverged(final long timeoutMs)
     {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        String agreed = null;
+        long agreedSince = 0;
         while (true)
         {
             final List<NodeStatus> statuses = statuses();
-            if (converged(statuses) || System.nanoTime() > deadline)
+            final long now = System.nanoTime();
+            final String state = converged(statuses) ?
+                statuses.get(0).applied() + " " + statuses.get(0).digest() : null;
+            if (state == null || !state.equals(agreed))
+            {
+                agreed = state;
+                agreedSince = now;
+            }
+            if (agreed != null && now - agreedSince >= TimeUnit.MILLISECONDS.toNanos(STABLE_MS) || now > deadline)
             {
                 return statuses;
             }
