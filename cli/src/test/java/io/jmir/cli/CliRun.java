@@ -3,6 +3,8 @@ package io.jmir.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,10 +51,39 @@ public final class CliRun
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    /** A port range of 200 unique to this JVM and the given slot (0..9), in 24000..43999. */
+    /**
+     * A port range of 200 for the given slot (0..9), in 24000..43999: the range derived from this JVM's pid, or the
+     * next one whose peer ports (base..base+15) and client ports (base+100..base+115) are free on 127.0.0.1 (another
+     * test JVM on the machine may use the same pid-derived range).
+     */
     public static int basePort(final int slot)
     {
-        return 24000 + (int)(ProcessHandle.current().pid() % 10) * 2000 + slot * 200;
+        final int first = (int)(ProcessHandle.current().pid() % 10);
+        for (int attempt = 0; attempt < 10; attempt++)
+        {
+            final int base = 24000 + ((first + attempt) % 10) * 2000 + slot * 200;
+            if (free(base, 16) && free(base + 100, 16))
+            {
+                return base;
+            }
+        }
+        return 24000 + first * 2000 + slot * 200;
+    }
+
+    private static boolean free(final int from, final int count)
+    {
+        for (int port = from; port < from + count; port++)
+        {
+            try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", port)))
+            {
+                socket.setReuseAddress(false);
+            }
+            catch (final IOException ex)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Entries of /dev/shm (or nothing when it does not exist) named jmir-* that belong to one of the pids. */
