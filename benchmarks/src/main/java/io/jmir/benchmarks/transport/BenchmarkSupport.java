@@ -9,6 +9,7 @@ import io.jmir.codecs.engine.SendMessageEncoder;
 import io.jmir.engine.ConfigurationException;
 import io.jmir.engine.Event;
 import io.jmir.engine.ModuleContext;
+import io.jmir.transport.TransportContext;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -149,5 +150,21 @@ final class BenchmarkSupport
                 return schemas;
             }
         };
+    }
+
+    /**
+     * The transport context of one of two benchmark nodes on loopback: cluster 1, both endpoints, 16 KiB messages, an
+     * external media driver.
+     */
+    static TransportContext netContext(final int nodeId, final int[] ports, final byte[] secret, final String dir)
+    {
+        return new TransportContext()
+            .nodeId(nodeId)
+            .clusterId(1)
+            .clusterSecret(secret)
+            .endpoint(0, LOOPBACK + ":" + ports[0])
+            .endpoint(1, LOOPBACK + ":" + ports[1])
+            .maxMessageSize(16 * 1024)
+            .externalDriver(dir);
     }
 }

@@ -10,7 +10,6 @@ import io.jmir.engine.Event;
 import io.jmir.engine.IdleMode;
 import io.jmir.transport.AeronNet;
 import io.jmir.transport.HmacSha256;
-import io.jmir.transport.TransportContext;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -173,14 +172,7 @@ public class OneToOneUdpThroughputBenchmark
 
         private static AeronNet launch(final int nodeId, final int[] ports, final byte[] secret, final String dir)
         {
-            final AeronNet net = AeronNet.launch(new TransportContext()
-                .nodeId(nodeId)
-                .clusterId(1)
-                .clusterSecret(secret)
-                .endpoint(0, BenchmarkSupport.LOOPBACK + ":" + ports[0])
-                .endpoint(1, BenchmarkSupport.LOOPBACK + ":" + ports[1])
-                .maxMessageSize(16 * 1024)
-                .externalDriver(dir));
+            final AeronNet net = AeronNet.launch(BenchmarkSupport.netContext(nodeId, ports, secret, dir));
             net.onAttach(BenchmarkSupport.context(nodeId, 2, 2));
             return net;
         }

@@ -11,7 +11,6 @@ import io.jmir.engine.IdleMode;
 import io.jmir.transport.AeronNet;
 import io.jmir.transport.HmacSha256;
 import io.jmir.transport.TransportConfiguration;
-import io.jmir.transport.TransportContext;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -232,15 +231,7 @@ final class UdpPipes
 
         static AeronNet launchUnattached(final int nodeId, final int[] ports, final byte[] secret, final String dir)
         {
-            return AeronNet.launch(new TransportContext()
-                .nodeId(nodeId)
-                .clusterId(1)
-                .clusterSecret(secret)
-                .endpoint(0, BenchmarkSupport.LOOPBACK + ":" + ports[0])
-                .endpoint(1, BenchmarkSupport.LOOPBACK + ":" + ports[1])
-                .maxMessageSize(16 * 1024)
-                .termLength(TERM_LENGTH)
-                .externalDriver(dir));
+            return AeronNet.launch(BenchmarkSupport.netContext(nodeId, ports, secret, dir).termLength(TERM_LENGTH));
         }
 
         int batch()

@@ -164,13 +164,15 @@ public final class NodeAssembly implements AutoCloseable
         final int quorumPeers = peers - config.f();
         final long startNs = System.nanoTime();
         final long deadline = startNs + TimeUnit.MILLISECONDS.toNanos(config.connectTimeoutMs());
-        long allDeadline = deadline;
+        long waitUntil = deadline;
+        boolean quorum = false;
         int connected = connectedPeers();
-        while (connected < peers && System.nanoTime() - allDeadline < 0)
+        while (connected < peers && System.nanoTime() - waitUntil < 0)
         {
-            if (connected >= quorumPeers && allDeadline == deadline)
+            if (!quorum && connected >= quorumPeers)
             {
-                allDeadline = Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ALL_PEERS_GRACE_MS));
+                quorum = true;
+                waitUntil = Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ALL_PEERS_GRACE_MS));
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
             connected = connectedPeers();

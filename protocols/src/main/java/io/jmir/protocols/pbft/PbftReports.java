@@ -164,19 +164,6 @@ final class PbftReports
     }
 
     /**
-     * @return number of nodes whose stored message is for this view or a higher one.
-     */
-    int countAtOrAbove(final long view)
-    {
-        int count = 0;
-        for (final Report report : reports)
-        {
-            count += report.view >= view ? 1 : 0;
-        }
-        return count;
-    }
-
-    /**
      * @return the least view above {@code view} among stored messages (Long.MAX_VALUE when none).
      */
     long leastAbove(final long view)

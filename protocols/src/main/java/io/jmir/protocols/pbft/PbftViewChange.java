@@ -123,7 +123,7 @@ final class PbftViewChange
             return;
         }
         final long view = orderer.view();
-        if (!viewTimerArmed && reports.countAtOrAbove(view) >= strongQuorum)
+        if (!viewTimerArmed && reports.countAbove(view - 1) >= strongQuorum)
         {
             viewTimerArmed = true;
             progressNs = nowNs;
